@@ -1,0 +1,25 @@
+"""policy-kg's spaCy components, registered on import.
+
+Each step is a ``@Language.factory``; state lives on spaCy's own slots
+(``doc.spans["kg_mentions"]``, ``span.label_``, ``span.kb_id_``) and on the
+extensions declared here.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+MENTIONS = "kg_mentions"  # doc.spans key of every mention
+
+if not Doc.has_extension("article"):
+    Doc.set_extension("article", default=None)  # kg.types.Article
+    Doc.set_extension("statements", default=None)  # list[kg.types.Statement]
+    Doc.set_extension("plan_aliases", default=None)  # abbreviation -> full title
+    Span.set_extension("surface", default=None)  # exact text (spans align to tokens)
+    Span.set_extension("chars", default=None)  # exact (start, end) in doc.text
+    Span.set_extension("entity", default=None)  # kg.types.Entity after kg_resolve
+
+from kg.extract import mentions, relations, resolve, sentences, targets  # noqa: E402
+
+COMPONENTS = ("kg_sentences", "kg_mentions", "kg_resolve", "kg_relations", "kg_targets")
+__all__ = ["COMPONENTS", "MENTIONS", "mentions", "relations", "resolve", "sentences", "targets"]

@@ -1,0 +1,357 @@
+"""kg_mentions: find provinces, districts, plans, enterprises and agencies in a Doc.
+
+Finding is pure (``find_mentions`` works on text and tokens); the component
+then writes the result to ``doc.spans["kg_mentions"]``.  Spans are expanded to
+jieba token boundaries; the exact characters stay on ``span._.chars``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract import MENTIONS
+from kg.extract import lexicon as lx
+from kg.types import Kind
+
+_PLAN = re.compile(r"《([^《》\n]{2,120})》")
+_ALIAS = re.compile(r"[(（]\s*(?:以下)?简称\s*[“\"]?《([^《》]{1,30})》[”\"]?\s*[)）]")
+_NAME_CHAR = re.compile(rf"^[{lx.CJK}A-Za-z0-9·]+$")
+_LIST_ITEM = rf"[^、，。；：,;:！？\s“”\"《》()（）]{{2,18}}"
+_ENTERPRISE_LIST = re.compile(
+    rf"((?:{_LIST_ITEM}、)*{_LIST_ITEM})等(?:[\d一二三四五六七八九十百千万余多几]+[家个])?"
+    rf"(?:[{lx.CJK}]{{0,8}}?)(企业|公司|工厂|项目|龙头|集团|系列|品牌|厂商|单位)"
+)
+_FACILITY_TAIL = re.compile(
+    r"(总部|项目|基地|工厂|产业园|生产线|研发中心|[一二三四五六七八九十\d]+期|新基地|智能制造|生产)+$"
+)
+_FACILITY_OPENS = re.compile(r"(?:总部|生产基地|基地|项目|工厂|研发中心)(?:正式)?(?:落户|位于|坐落|选址|入驻|开工|签约)")
+_LEADING_VERBS = re.compile(
+    r"^(推进|推动|加快|支持|培育|引进|依托|重点建设|重点|建设|打造|包括|如|以|建成以|其中|带动|吸引|"
+    r"涌现出|涌现|认定|入选|组织|鼓励|发挥|聚焦|围绕|开工|落户|签约|引导|做强|做大|壮大|服务|"
+    r"像|例如|比如|有|由|和|与|及|同)+"
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A mention before it becomes a span: exact offsets, class and surface."""
+
+    start: int
+    end: int
+    kind: Kind
+    surface: str
+    code: str | None = None  # division code when the gazetteer knows the place
+
+
+@cache
+def _place_index():
+    from kg.gazetteer import NameIndex, load_gazetteer
+
+    gazetteer = load_gazetteer()
+    names = (name for name in gazetteer.surface_names() if len(name) >= 2)
+    return gazetteer, NameIndex((name, name) for name in names)
+
+
+@cache
+def _jieba_vocab() -> tuple[dict[str, int], dict[str, str]]:
+    import jieba
+    import jieba.posseg
+
+    jieba.initialize()
+    return jieba.dt.FREQ, jieba.posseg.dt.word_tag_tab
+
+
+def _token_bounds(doc: Doc | None, text: str) -> tuple[set[int], set[int]]:
+    if doc is None:
+        import jieba
+
+        starts, ends, i = set(), set(), 0
+        for word in jieba.cut(text):
+            starts.add(i)
+            i += len(word)
+            ends.add(i)
+        return starts, ends
+    return {t.idx for t in doc}, {t.idx + len(t.text) for t in doc}
+
+
+def _tokens(doc: Doc | None, text: str) -> list[tuple[int, str]]:
+    if doc is not None:
+        return [(t.idx, t.text) for t in doc]
+    import jieba
+
+    out, i = [], 0
+    for word in jieba.cut(text):
+        out.append((i, word))
+        i += len(word)
+    return out
+
+
+def is_policy_title(title: str) -> bool:
+    """Whether a 《》 title names a policy document rather than a book or a newspaper."""
+    core = lx.PLAN_PERIOD.sub("", title.strip()).strip()
+    core = lx.PLAN_PERIOD.sub("", core).strip()
+    if len(core) < 2 or lx.MEDIA_TITLE.search(core) and not core.endswith("报告"):
+        return False
+    return core.endswith(lx.PLAN_SUFFIXES)
+
+
+def find_plans(text: str) -> tuple[list[Found], dict[str, str]]:
+    """《》 titles that are policy documents, and the abbreviations introduced for them."""
+    found, aliases = [], {}
+    for match in _PLAN.finditer(text):
+        title = match.group(1).strip()
+        if not is_policy_title(title) and title not in aliases:
+            continue
+        found.append(Found(match.start(1), match.end(1), Kind.PLAN, title))
+        alias = _ALIAS.match(text, match.end())
+        if alias and alias.group(1) != title:
+            aliases[alias.group(1).strip()] = title
+    return found, aliases
+
+
+def find_places(text: str, doc: Doc | None = None) -> list[Found]:
+    """Provinces and districts the gazetteer knows, extended to zones (…高新区) they open."""
+    gazetteer, index = _place_index()
+    starts, ends = _token_bounds(doc, text)
+    found = []
+    for start, end, name, _ in index.find(text):
+        candidates = gazetteer.lookup(name)
+        if not candidates:
+            continue
+        official = any(c.name == name for c in candidates)
+        if not official and (start not in starts or end not in ends):
+            continue  # a short alias inside a longer word (新华社 is not 新华区)
+        province = next((c for c in candidates if c.level == "province"), None)
+        if province is not None:
+            found.append(Found(start, end, Kind.PROVINCE, name, province.code))
+        else:
+            found.append(Found(start, end, Kind.DISTRICT, name, None))
+    return found
+
+
+def find_zones(text: str, tokens: list[tuple[int, str]], places: list[Found]) -> list[Found]:
+    """Development zones, new areas and parks: a name ending in a zone suffix."""
+    suffixes = "|".join(sorted(map(re.escape, lx.ZONE_SUFFIXES), key=len, reverse=True))
+    place_at = {p.start: p for p in places}
+    found = []
+    for match in re.finditer(suffixes, text):
+        start = _extend_left(text, tokens, match.start(), max_chars=12, place_at=place_at)
+        name = text[start : match.end()]
+        stem = name[: -len(match.group())]
+        if len(stem) < 2 or lx.ZONE_GENERIC_PREFIX.match(name) or not _NAME_CHAR.match(stem):
+            continue
+        strong = not match.group().endswith(("园", "谷", "港区", "园区"))
+        located = re.search(r"(在|落户|位于|入驻|坐落于|于)$", text[max(0, start - 3) : start])
+        if strong or start in place_at or located:
+            found.append(Found(start, match.end(), Kind.DISTRICT, name))
+    return found
+
+
+def _extend_left(
+    text: str,
+    tokens: list[tuple[int, str]],
+    end: int,
+    max_chars: int,
+    place_at: dict[int, Found] | None = None,
+) -> int:
+    """Start of the name that ends at ``end``: whole tokens leftwards up to a stop word."""
+    start = end
+    for idx, word in reversed(tokens):
+        if idx >= end:
+            continue
+        if idx + len(word) > end:  # the token straddles the suffix: take its left part
+            word = text[idx:end]
+        if not word or not _NAME_CHAR.match(word) or word in lx.LEFT_STOPS:
+            break
+        if end - idx > max_chars:
+            break
+        if _is_verb(word) and start != end:
+            break
+        start = idx
+        if place_at and idx in place_at:
+            break  # a place opens the name (孝感市高新区)
+    return start
+
+
+@cache
+def _verbs() -> frozenset[str]:
+    return frozenset(
+        (*lx.ISSUE_VERBS, *lx.LOCATE_VERBS, "推进", "推动", "加快", "支持", "培育", "依托", "打造",
+         "实施", "开展", "组织", "引进", "带动", "提升", "建立", "完善", "促进", "发展", "聚焦")
+    )
+
+
+def _is_verb(word: str) -> bool:
+    if word in _verbs():
+        return True
+    _, tags = _jieba_vocab()
+    return tags.get(word, "").startswith("v") and len(word) >= 2
+
+
+def find_enterprises(text: str, tokens: list[tuple[int, str]]) -> list[Found]:
+    """Company names by their legal or trade suffix, and members of lists of firms."""
+    found = []
+    suffixes = "|".join(map(re.escape, lx.COMPANY_SUFFIXES))
+    for match in re.finditer(suffixes, text):
+        start = _extend_left(text, tokens, match.start(), max_chars=16)
+        name = text[start : match.end()]
+        stem = name[: -len(match.group())]
+        if len(stem) < 2 or lx.NOT_ENTERPRISE.search(stem) or _generic(stem):
+            continue
+        found.append(Found(start, match.end(), Kind.ENTERPRISE, name))
+    for match in _FACILITY_OPENS.finditer(text):
+        start = _extend_left(text, tokens, match.start(), max_chars=12)
+        name = _FACILITY_TAIL.sub("", text[start : match.start()])
+        if len(name) >= 2 and not lx.NOT_ENTERPRISE.search(name) and not _generic(name):
+            found.append(Found(start, start + len(name), Kind.ENTERPRISE, name))
+    found.extend(_trade_names(text, tokens))
+    found.extend(_listed_firms(text))
+    return found
+
+
+def _generic(stem: str) -> bool:
+    """Stems such as 该, 企业, 产业 that make no name with 集团/公司."""
+    freq, tags = _jieba_vocab()
+    return stem in freq and tags.get(stem, "") in {"n", "vn", "v", "r", "a", "d", "m"} and len(stem) <= 4
+
+
+def _trade_names(text: str, tokens: list[tuple[int, str]]) -> Iterator[Found]:
+    """蓝思科技, 御锦科技: a trade suffix after a word that is a proper name, not a common word."""
+    freq, tags = _jieba_vocab()
+    for i, (idx, word) in enumerate(tokens):
+        if word not in lx.TRADE_SUFFIXES:
+            continue
+        j, start, proper = i, idx, False
+        while j > 0 and idx - tokens[j - 1][0] <= 8:
+            prev_idx, prev = tokens[j - 1]
+            if not _NAME_CHAR.match(prev) or prev in lx.LEFT_STOPS or _is_verb(prev):
+                break
+            if prev not in freq or tags.get(prev, "") in {"nr", "nz", "nt", "nrt", "x"} or len(prev) == 1:
+                proper = True
+            elif prev in lx.TRADE_SUFFIXES or tags.get(prev, "") == "ns":
+                pass
+            else:
+                break
+            start, j = prev_idx, j - 1
+        if proper and idx - start >= 2:
+            yield Found(start, idx + len(word), Kind.ENTERPRISE, text[start : idx + len(word)])
+
+
+def _listed_firms(text: str) -> Iterator[Found]:
+    """Each member of ``A、B、C等…企业/项目``, without verbs before or facilities after."""
+    for match in _ENTERPRISE_LIST.finditer(text):
+        offset = match.start(1)
+        items = match.group(1).split("、")
+        single = len(items) == 1
+        for item in items:
+            begin = offset
+            offset += len(item) + 1
+            name = _LEADING_VERBS.sub("", item)
+            begin += len(item) - len(name)
+            name = _FACILITY_TAIL.sub("", name)
+            place = _place_prefix(name)
+            if place and len(name) - len(place) >= 2:
+                begin, name = begin + len(place), name[len(place) :]
+            elif single:
+                continue  # one item alone is a firm only when a place opens it (咸宁某某四期等项目)
+            if len(name) < 2 or not _NAME_CHAR.match(name) or lx.NOT_ENTERPRISE.search(name):
+                continue
+            if name.endswith(lx.ZONE_SUFFIXES) or re.search(r"\d", name):
+                continue
+            yield Found(begin, begin + len(name), Kind.ENTERPRISE, name)
+
+
+def _place_prefix(name: str) -> str | None:
+    """The longest known place name that opens ``name`` (十堰 in 十堰华润怡宝)."""
+    gazetteer, _ = _place_index()
+    for n in range(min(len(name) - 1, 8), 1, -1):
+        if gazetteer.lookup(name[:n]):
+            return name[:n]
+    return None
+
+
+def find_agencies(text: str, places: list[Found]) -> list[Found]:
+    """Government departments (省工信厅, 重庆市经济信息委), with the place that opens them."""
+    ends = {p.end: p for p in places}
+    found = []
+    for match in lx.AGENCY.finditer(text):
+        start = match.start()
+        opener = ends.get(start + 1) or ends.get(start)
+        if opener is not None and opener.kind is not Kind.PROVINCE:
+            continue  # a city's department (武汉市政府) is not a province's
+        if opener is not None:
+            start = opener.start
+        found.append(Found(start, match.end(), Kind.AGENCY, text[start : match.end()]))
+    return found
+
+
+_PRIORITY = {Kind.PLAN: 5, Kind.ENTERPRISE: 4, Kind.DISTRICT: 3, Kind.AGENCY: 2, Kind.PROVINCE: 1}
+
+
+def _select(found: Sequence[Found]) -> list[Found]:
+    """Non-overlapping mentions: plans first, then the longest, then by class priority."""
+    chosen: list[Found] = []
+    taken = bytearray(max((f.end for f in found), default=0))
+    ranked = sorted(found, key=lambda f: (f.kind is not Kind.PLAN, -(f.end - f.start), -_PRIORITY[f.kind], f.start))
+    for f in ranked:
+        if any(taken[f.start : f.end]):
+            continue
+        taken[f.start : f.end] = b"\x01" * (f.end - f.start)
+        chosen.append(f)
+    return sorted(chosen, key=lambda f: f.start)
+
+
+def find_mentions(text: str, doc: Doc | None = None) -> tuple[list[Found], dict[str, str]]:
+    """Every mention in ``text`` and the plan abbreviations it introduces."""
+    tokens = _tokens(doc, text)
+    plans, aliases = find_plans(text)
+    places = find_places(text, doc)
+    zones = find_zones(text, tokens, places)
+    enterprises = find_enterprises(text, tokens)
+    agencies = find_agencies(text, places)
+    # A zone that opens with a known place keeps the place as its own mention too.
+    mentions = _select([*plans, *zones, *enterprises, *agencies, *places])
+    inner = [p for p in places if any(z.start == p.start and z.end > p.end for z in zones)]
+    return sorted([*mentions, *inner], key=lambda f: (f.start, f.end)), aliases
+
+
+def normalise(text: str) -> str:
+    """The comparison key of a name: NFKC, no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+class MentionFinder:
+    def __init__(self, abbreviation_contexts: list[str]) -> None:
+        self.abbreviation_contexts = tuple(abbreviation_contexts)
+
+    def __call__(self, doc: Doc) -> Doc:
+        found, aliases = find_mentions(doc.text, doc)
+        spans = []
+        for f in found:
+            span = doc.char_span(f.start, f.end, label=f.kind.value, alignment_mode="expand")
+            if span is None:
+                continue
+            span._.surface = f.surface
+            span._.chars = (f.start, f.end)
+            if f.code:
+                span.kb_id_ = f.code
+            spans.append(span)
+        doc.spans[MENTIONS] = spans
+        doc._.plan_aliases = aliases
+        return doc
+
+
+@Language.factory(
+    "kg_mentions",
+    default_config={"abbreviation_contexts": ["企", "商", "籍", "产", "货"]},
+    assigns=["doc.spans", "doc._.plan_aliases"],
+)
+def make_mention_finder(nlp: Language, name: str, abbreviation_contexts: list[str]) -> MentionFinder:
+    return MentionFinder(abbreviation_contexts)

@@ -1,0 +1,193 @@
+"""kg_relations: issues (Province → Plan), issuedBy (Plan → Agency), locatesIn (Enterprise → District).
+
+Each rule reads one sentence and the resolved mentions in it; every fact keeps
+that sentence as its evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.extract import MENTIONS
+from kg.extract import lexicon as lx
+from kg.types import Entity, Evidence, Kind, Relation, Statement
+
+_ISSUE_VERB = re.compile("|".join(lx.ISSUE_VERBS))
+_LOCATE_AFTER = re.compile(r"^[^，。；,;]{0,12}?(落户|位于|坐落于|坐落在|坐落|入驻|选址|迁入|扎根)(?:于|在|到)?$")
+_AT_THEN_VERB = re.compile(r"^\s*在$")
+_BUILD_VERB = re.compile(r"^[^，。；,;]{0,16}?(投资|开工|建设|新建|扩建|设立|布局|投产|建成|签约)")
+_CLAUSE_BREAK = re.compile(r"[。；;！？!?]")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A resolved mention with its exact offsets in the article."""
+
+    start: int
+    end: int
+    kind: Kind
+    entity: Entity
+
+
+def sentence_mentions(doc: Doc, sentence: Span) -> list[Mention]:
+    out = []
+    for span in doc.spans[MENTIONS]:
+        start, end = span._.chars
+        if sentence.start_char <= start < sentence.end_char and span._.entity is not None:
+            out.append(Mention(start, end, Kind(span.label_), span._.entity))
+    return out
+
+
+def evidence_of(doc: Doc, sentence: Span) -> Evidence:
+    """The sentence as evidence, trimmed of surrounding white space."""
+    text = sentence.text
+    lead = len(text) - len(text.lstrip())
+    stripped = text.strip()
+    start = sentence.start_char + lead
+    return Evidence(doc._.article.id if doc._.article else "", stripped, start, start + len(stripped))
+
+
+def article_provinces(doc: Doc) -> list[str]:
+    counts: dict[str, int] = {}
+    for span in doc.spans[MENTIONS]:
+        if span.label_ == Kind.PROVINCE.value:
+            counts[span.kb_id_] = counts.get(span.kb_id_, 0) + 1
+    return sorted(counts, key=lambda c: (-counts[c], c))
+
+
+def issuing_province(
+    text: str, offset: int, plan: Mention, mentions: list[Mention], main_province: str | None
+) -> tuple[Entity | None, Entity | None]:
+    """(province, agency) that issued ``plan`` according to its sentence, or (None, None)."""
+    from kg.extract.resolve import province_entity
+    from kg.gazetteer import load_gazetteer
+
+    issuers = [m for m in mentions if m.kind in (Kind.PROVINCE, Kind.AGENCY)]
+    before = [m for m in issuers if m.end <= plan.start]
+    after = [m for m in issuers if m.start >= plan.end]
+    national = [m.end() + offset for m in lx.NATIONAL_ISSUERS.finditer(text)]
+    chosen = before[-1] if before else (after[0] if after else None)
+    nearest_national = max((n for n in national if n <= plan.start), default=-1)
+    if chosen is not None and nearest_national > chosen.end and chosen in before:
+        return None, None  # 工信部 stands between the province and the plan
+    if chosen is None and national:
+        return None, None
+    if chosen is not None and chosen.kind is Kind.PROVINCE:
+        return chosen.entity, None
+    if chosen is not None:
+        province = _agency_province(chosen.entity, main_province)
+        return province, chosen.entity if province else None
+    title = plan.entity.label
+    gazetteer = load_gazetteer()
+    for n in (4, 3, 2):
+        division = gazetteer.province_by_alias(title[:n])
+        if division is not None:
+            return province_entity(division.code), None
+    return None, None
+
+
+def _agency_province(agency: Entity, main_province: str | None) -> Entity | None:
+    from kg.extract.resolve import province_entity
+    from kg.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    for n in (5, 4, 3, 2):
+        division = gazetteer.province_by_alias(agency.label[:n])
+        if division is not None:
+            return province_entity(division.code)
+    if agency.label.startswith("省") and main_province:
+        return province_entity(main_province)
+    return None
+
+
+def find_issues(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterator[Statement]:
+    text = sentence.text
+    if not _ISSUE_VERB.search(text):
+        return
+    provinces = article_provinces(doc)
+    main = provinces[0] if provinces else None
+    evidence = evidence_of(doc, sentence)
+    for plan in (m for m in mentions if m.kind is Kind.PLAN):
+        province, agency = issuing_province(text, sentence.start_char, plan, mentions, main)
+        if province is None:
+            continue
+        yield Statement(province, Relation.ISSUES, plan.entity, evidence)
+        if agency is not None:
+            yield Statement(plan.entity, Relation.ISSUED_BY, agency, evidence)
+
+
+def find_locations(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterator[Statement]:
+    text, base = doc.text, sentence.start_char
+    evidence = evidence_of(doc, sentence)
+    districts = sorted(
+        (m for m in mentions if m.kind is Kind.DISTRICT), key=lambda m: (m.start, m.start - m.end)
+    )
+    firms = [m for m in mentions if m.kind is Kind.ENTERPRISE]
+    if not districts or not firms:
+        return
+    for firm in firms:
+        places: list[Mention] = []
+        # 某企业(总部)落户/位于 D; 某企业在 D 投资/开工
+        for place in districts:
+            if place.start < firm.end or _CLAUSE_BREAK.search(text[firm.end : place.start]):
+                continue
+            between = text[firm.end : place.start]
+            if _LOCATE_AFTER.match(between) or (
+                _AT_THEN_VERB.match(between) and _BUILD_VERB.match(text[place.end : sentence.end_char])
+            ):
+                places = _chain(place, districts)
+                break
+        # D + 企业 in a list of projects: 十堰华润怡宝、武汉小米智能家电等项目
+        if not places:
+            for place in districts:
+                if place.end == firm.start and _is_project_context(text, firm, sentence.end_char):
+                    places = [place]
+        # 在 D，…企业…项目…开工
+        if not places:
+            for place in districts:
+                if (
+                    place.end <= firm.start
+                    and text[max(base, place.start - 1) : place.start] == "在"
+                    and not _CLAUSE_BREAK.search(text[place.end : firm.start])
+                    and _BUILD_VERB.match(text[firm.end : sentence.end_char])
+                ):
+                    places = _chain(place, districts)
+        for place in places:
+            yield Statement(firm.entity, Relation.LOCATES_IN, place.entity, evidence)
+
+
+def _chain(first: Mention, districts: list[Mention]) -> list[Mention]:
+    """The place and the places written right after it (十堰 丹江口经济开发区)."""
+    chain = [first]
+    for place in sorted(districts, key=lambda m: m.start):
+        if place.start == chain[-1].end:
+            chain.append(place)
+    return chain
+
+
+def _is_project_context(text: str, firm: Mention, sentence_end: int) -> bool:
+    rest = text[firm.end : sentence_end]
+    return bool(re.match(r"^[^。；;]{0,40}?(项目|基地|工厂|产业园|生产线|建成投产|开工)", rest))
+
+
+class RelationFinder:
+    def __call__(self, doc: Doc) -> Doc:
+        statements = list(doc._.statements or [])
+        for sentence in doc.sents:
+            mentions = sentence_mentions(doc, sentence)
+            if not mentions:
+                continue
+            statements.extend(find_issues(doc, sentence, mentions))
+            statements.extend(find_locations(doc, sentence, mentions))
+        doc._.statements = statements
+        return doc
+
+
+@Language.factory("kg_relations", requires=["doc.spans"], assigns=["doc._.statements"])
+def make_relation_finder(nlp: Language, name: str) -> RelationFinder:
+    return RelationFinder()

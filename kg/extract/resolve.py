@@ -1,0 +1,168 @@
+"""kg_resolve: each mention → a canonical entity (``span._.entity``, ``span.kb_id_``).
+
+Provinces and districts the gazetteer knows resolve to their division (one node
+per place: 武汉 and 武汉市 are one); plan abbreviations resolve to the full
+title; an enterprise takes the fullest form of its name used in the article.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.extract import MENTIONS
+from kg.extract import lexicon as lx
+from kg.extract.mentions import normalise
+from kg.types import Entity, Kind
+
+_PLAN_KEY_PUNCT = re.compile(r"[\s\"'“”‘’「」『』]")
+
+
+def plan_key(title: str) -> str:
+    """Titles that differ only in punctuation width or spacing are one plan."""
+    key = normalise(title)
+    key = _PLAN_KEY_PUNCT.sub("", key)
+    return re.sub(r"[‐‑‒–—―−－~〜～]+", "-", key)
+
+
+def province_entity(code: str) -> Entity:
+    from kg.gazetteer import load_gazetteer
+
+    division = load_gazetteer().get(code)
+    assert division is not None, code
+    return Entity(
+        Kind.PROVINCE, division.code, division.name, code=division.code, level="province",
+        wikidata=division.wikidata,
+    )
+
+
+def place_entity(name: str, context_provinces: tuple[str, ...] = ()) -> Entity:
+    """The district a place name denotes, with its containing divisions."""
+    from kg.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    division = gazetteer.resolve(name, context_provinces)
+    if division is None:
+        return _zone_entity(name, context_provinces)
+    if division.level == "province":
+        return province_entity(division.code)
+    return _division_entity(division)
+
+
+def _division_entity(division) -> Entity:
+    from kg.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    parent = gazetteer.parent(division)
+    if parent is None:
+        part_of = None
+    elif parent.level == "province":
+        part_of = province_entity(parent.code)
+    else:
+        part_of = _division_entity(parent)
+    return Entity(
+        Kind.DISTRICT, division.code, division.name, code=division.code, level=division.level,
+        part_of=part_of,
+    )
+
+
+def _zone_entity(name: str, context_provinces: tuple[str, ...]) -> Entity:
+    """A zone or park the gazetteer does not know: identity is its name; part of its opening place."""
+    from kg.gazetteer import NameIndex, load_gazetteer
+
+    gazetteer = load_gazetteer()
+    part_of = None
+    for start, _end, surface, _ in NameIndex((n, n) for n in _prefixes(name)).find(name):
+        if start == 0:
+            division = gazetteer.resolve(surface, context_provinces)
+            if division is not None and division.level != "province":
+                part_of = _division_entity(division)
+            elif division is not None:
+                part_of = province_entity(division.code)
+        break
+    return Entity(Kind.DISTRICT, normalise(name), name, level="zone", part_of=part_of)
+
+
+def _prefixes(name: str) -> list[str]:
+    from kg.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    return [name[:n] for n in range(len(name) - 1, 1, -1) if gazetteer.lookup(name[:n])]
+
+
+def agency_entity(name: str, article_provinces: tuple[str, ...]) -> Entity:
+    """A department: 省工信厅 in an article about one province is that province's."""
+    label = name
+    if name.startswith(("省", "市", "自治区")) and len(article_provinces) == 1:
+        province = province_entity(article_provinces[0])
+        stem = province.label[:-1] if province.label.endswith(("省", "市")) else province.label
+        label = stem + name
+    return Entity(Kind.AGENCY, normalise(label), label)
+
+
+class Resolver:
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(doc.spans[MENTIONS])
+        provinces = _article_provinces(spans)
+        aliases = {normalise(k): v for k, v in (doc._.plan_aliases or {}).items()}
+        plans = [s._.surface for s in spans if s.label_ == Kind.PLAN.value]
+        firms = [s._.surface for s in spans if s.label_ == Kind.ENTERPRISE.value]
+        for span in spans:
+            entity = self.resolve(span, provinces, aliases, plans, firms)
+            span._.entity = entity
+            span.kb_id_ = entity.key
+        return doc
+
+    def resolve(
+        self,
+        span: Span,
+        provinces: tuple[str, ...],
+        aliases: dict[str, str],
+        plans: list[str],
+        firms: list[str],
+    ) -> Entity:
+        surface = span._.surface
+        kind = Kind(span.label_)
+        if kind is Kind.PROVINCE:
+            return province_entity(span.kb_id_)
+        if kind is Kind.DISTRICT:
+            return place_entity(surface, provinces)
+        if kind is Kind.PLAN:
+            title = full_plan_title(surface, aliases, plans)
+            return Entity(Kind.PLAN, plan_key(title), title)
+        if kind is Kind.ENTERPRISE:
+            fullest = max((f for f in firms if surface in f), key=len, default=surface)
+            return Entity(Kind.ENTERPRISE, normalise(fullest), fullest)
+        return agency_entity(surface, provinces)
+
+
+def full_plan_title(title: str, aliases: dict[str, str], plans: list[str]) -> str:
+    """An abbreviation (《计划》, 《若干措施》) → the full title it stands for in the article."""
+    key = normalise(title)
+    if key in aliases:
+        return aliases[key]
+    if len(title) <= 8:
+        longer = [p for p in plans if len(p) > len(title) + 2 and _core(p).endswith(_core(title))]
+        if longer:
+            return longer[0]
+    return title
+
+
+def _core(title: str) -> str:
+    return lx.PLAN_PERIOD.sub("", normalise(title))
+
+
+def _article_provinces(spans: list[Span]) -> tuple[str, ...]:
+    """Province codes the article names, most named first."""
+    counts: dict[str, int] = {}
+    for span in spans:
+        if span.label_ == Kind.PROVINCE.value and span.kb_id_:
+            counts[span.kb_id_] = counts.get(span.kb_id_, 0) + 1
+    return tuple(sorted(counts, key=lambda c: (-counts[c], c)))
+
+
+@Language.factory("kg_resolve", requires=["doc.spans"], assigns=["doc.spans"])
+def make_resolver(nlp: Language, name: str) -> Resolver:
+    return Resolver()
