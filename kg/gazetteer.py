@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -235,18 +235,26 @@ class NameIndex:
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self._automaton.exists(name)
 
-    def find(self, text: str) -> list[tuple[int, int, str, object]]:
+    def find(
+        self, text: str, boundaries: Collection[int] | None = None
+    ) -> list[tuple[int, int, str, object]]:
         """Matches as (start, end, name, payload), by start: at each position the longest
-        name starting there, the scan going on after its end."""
+        name starting there, the scan going on after its end.
+
+        With ``boundaries`` (e.g. jieba's token offsets) a match must start and end
+        on one, so 新和 is not found in 创新和.
+        """
         if not self._size or not text:
             return []
         # The longest match per start; pyahocorasick's own iter_long misses matches.
         longest: dict[int, tuple[int, str, object]] = {}
         for last, (length, name, payload) in self._automaton.iter(text):
-            start = last + 1 - length
+            start, end = last + 1 - length, last + 1
+            if boundaries is not None and (start not in boundaries or end not in boundaries):
+                continue
             best = longest.get(start)
-            if best is None or last + 1 > best[0]:
-                longest[start] = (last + 1, name, payload)
+            if best is None or end > best[0]:
+                longest[start] = (end, name, payload)
         matches = []
         position = 0
         for start in sorted(longest):

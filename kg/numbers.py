@@ -153,6 +153,7 @@ _CN_NOT_QUANTITY = (
     "一揽子",
     "一站式",
     "一家之言",
+    "一家一户",
     "一家独大",
     "一成不变",
     "三五成群",
@@ -172,6 +173,7 @@ _NOT_DEADLINE_BEFORE = ("截至", "截止", "截止到", "截至到")
 
 # --- regular expressions (compiled once) -----------------------------------
 
+_FULL_WIDTH = re.compile("[\uff01-\uff0b\uff0d-\uff5e\u3000\u301c]")
 _CN_CHARS = "零〇一二三四五六七八九两十百千万亿"
 _ARABIC = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 _CHINESE = rf"[{_CN_CHARS}]+(?:点[零〇一二三四五六七八九]+)?"
@@ -187,7 +189,7 @@ def _number(name: str) -> str:
     """A number where a count may start: not inside a word, a code or another number."""
     return rf"""(?P<{name}>
         (?<![0-9A-Za-z.第每])(?<![0-9],){_ARABIC}
-      | (?<![{_CN_CHARS}第每统唯之同单逐专划合均归不初周])
+      | (?<![{_CN_CHARS}第每统唯之同单逐专划合均归不初周几数])
         (?:[一二三四五六七八九]?十几|{_CHINESE})
       | (?<![指函参系总分人户次多少无倍基位个件家台第每])[几数][十百千万亿]+
     )"""
@@ -248,6 +250,11 @@ _DEADLINE_AFTER = re.compile(r"(?:[0-9]{1,2}月)?(?:年?底|年?末|以前|之�
 # --- numbers ---------------------------------------------------------------
 
 
+def _half_width(text: str) -> str:
+    """text with full-width ASCII folded to half-width, offsets unchanged."""
+    return text.translate(_HALF_WIDTH) if _FULL_WIDTH.search(text) else text
+
+
 def _normal(value: Decimal) -> Decimal:
     """Drop trailing zeros and exponents: 1.28E+4 -> 12800, 1.50 -> 1.5."""
     value = value.normalize()
@@ -265,16 +272,33 @@ def _place_product(places: str) -> Decimal:
 
 
 def _cn2an_integer(numeral: str) -> Decimal | None:
-    """Read an integer written in Chinese numerals with cn2an; None when it is not one."""
+    """Read an integer written in Chinese numerals with cn2an; None when it is not one.
+
+    Where cn2an refuses a form, the numeral is split at its last 亿 or 万 and the
+    parts read alone: 一千万亿 = 一千万 x 亿, and 二百七十八亿七千七百四十一 (as
+    cn2an.an2cn itself writes 27800007741, without 零) = 278 x 亿 + 7741.
+    """
     if numeral[0] in "百千万亿":  # 百 -> 一百: cn2an wants the leading digit
         numeral = "一" + numeral
     try:
         value = cn2an.cn2an(numeral, "normal")
     except (ValueError, KeyError, IndexError, TypeError):
+        value = None
+    if isinstance(value, int):
+        return Decimal(value)
+    for place in "亿万":
+        cut = numeral.rfind(place)
+        if cut <= 0:
+            continue
+        head = _cn2an_integer(numeral[:cut])
+        rest = numeral[cut + 1 :].lstrip("零〇")
+        if rest[:1] in ("百", "千", "万", "亿"):
+            return None  # 亿万: an idiom, no number
+        tail = _cn2an_integer(rest) if rest else Decimal(0)
+        if head is not None and tail is not None and tail < _PLACE_VALUE[place]:
+            return head * _PLACE_VALUE[place] + tail
         return None
-    if not isinstance(value, int):  # integer input never yields a float, but be sure
-        return None
-    return Decimal(value)
+    return None
 
 
 def _parse_arabic(match: re.Match[str]) -> Decimal:
@@ -290,11 +314,7 @@ def _parse_chinese(match: re.Match[str]) -> Decimal | None:
     frac = match["frac"]
     mult = match["mult"]
     if frac is None:
-        # 一千二百三十四万 is one numeral; split off trailing 万/亿 only if cn2an refuses it
         value = _cn2an_integer(integer + mult)
-        head = integer.rstrip("万亿")
-        if value is None and head and head != integer:
-            value = _chinese_with_multiplier(head, integer[len(head) :] + mult)
     else:
         head = _cn2an_integer(integer)
         if head is None:
@@ -306,12 +326,6 @@ def _parse_chinese(match: re.Match[str]) -> Decimal | None:
     return -value if match["sign"] else value
 
 
-def _chinese_with_multiplier(integer: str, mult: str) -> Decimal | None:
-    """一千 + 万亿: the numeral read alone, times its trailing multipliers."""
-    head = _cn2an_integer(integer)
-    return None if head is None else head * _place_product(mult)
-
-
 def parse_number(text: str) -> Decimal | None:
     """The value of a number written in digits, Chinese numerals or both, else None.
 
@@ -319,7 +333,7 @@ def parse_number(text: str) -> Decimal | None:
     "两" -> 2, "1,200" -> 1200, "１２" -> 12. Vague counts (十几, 数十) and text
     around the number are not numbers: None.
     """
-    s = text.translate(_HALF_WIDTH).strip()
+    s = _half_width(text).strip()
     if not s:
         return None
     arabic = _ARABIC_NUMBER.fullmatch(s)
@@ -464,7 +478,7 @@ def find_quantities(text: str) -> list[QuantityMatch]:
     Bound words next to the number (超过, 约, 以上, 左右 ...) belong to the span.
     Years, dates, ordinals, codes (5G, H100) and words such as 一批 are skipped.
     """
-    folded = text.translate(_HALF_WIDTH)
+    folded = _half_width(text)
     found: list[QuantityMatch] = []
     pos = 0
     while True:
@@ -512,7 +526,7 @@ def find_years(text: str) -> list[tuple[int, int, int]]:
 
     A five-year plan (十四五, 十五五 ...) stands for its last year (2025, 2030).
     """
-    folded = text.translate(_HALF_WIDTH)
+    folded = _half_width(text)
     years = [(m.start(), m.end(), int(m["year"])) for m in _YEAR.finditer(folded)]
     years += [
         (m.start(), m.end(), int("".join(str(_CN_DIGIT_VALUE[c]) for c in m["year"])))
@@ -543,7 +557,7 @@ def find_year(text: str) -> int | None:
 
     Years of status (截至2023年底) and bare years (2022年增长) are no deadline.
     """
-    folded = text.translate(_HALF_WIDTH)
+    folded = _half_width(text)
     for start, end, year in find_years(folded):
         if _is_deadline(folded, start, end, five_year_plan=folded[start] == "十"):
             return year

@@ -26,7 +26,7 @@ _DATELINE = re.compile(r"^(本报讯|本报(?:实习|特约)?记者|本报通讯
 _REPORTER_ONLY = re.compile(rf"^(?:(?:本报|实习|特约)?(?:记者|通讯员)\s*[{_CJK}·]{{2,4}}\s*)+$")
 _SENTENCE_END = "。！？!?；;：:…”\"’）)】》"
 _INNER_PUNCT = re.compile(r"[。，,；;！？!?]")
-_LAYOUT_SPACE = re.compile(rf"(?<=[{_CJK}\d“”《》、，。])[ \t\u3000\u00a0]+(?=[{_CJK}“”《》])|(?<=[{_CJK}“”《》])[ \t\u3000\u00a0]+(?=[\d{_CJK}])")
+_LAYOUT_SPACE = re.compile(rf"(?<=[{_CJK}\d%％“”《》、，。,])[ \t\u3000\u00a0]+(?=[{_CJK}“”《》])|(?<=[{_CJK}“”《》])[ \t\u3000\u00a0]+(?=[\d{_CJK}\"])")
 _CAPTION = re.compile(r"^(图为|图：|图:|[(（]图[)）]|图片)")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 

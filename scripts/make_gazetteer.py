@@ -79,22 +79,28 @@ PROVINCES: list[tuple[str, str, str, tuple[str, ...], str]] = [
     ("820000", "澳门特别行政区", "澳", ("澳门", "澳"), "Q14773"),
 ]
 
+
+def words(text: str) -> frozenset[str]:
+    """A set of words written one after another, separated by white space."""
+    return frozenset(text.split())
+
+
 # Words that look like short forms of divisions but are generic in policy news;
 # never aliases (they may still be a division's full name, e.g. 城区, 矿区).
-GENERIC = frozenset(
+GENERIC = words(
     """
     城区 新区 郊区 矿区 市中 市北 市南 高新 开发 经济 经开 市辖 省直辖 市直辖
     经开区 高新区 开发区 示范区 产业园 管理区 园区 工业园 工业区 保税区 试验区
     综合区 合作区 新城 老城 主城 城中 城东 城西 城南 城北 东区 西区 南区 北区 中区
     江北 江南 河东 河西 桥东 桥西 路南 路北 城关 城厢 新建 平原 开放 临港 港区
     化工园区 物流区 文旅区 云龙示范
-    """.split()
+    """
 )
 
 # Short forms that are also ordinary words, brands or landmarks (lakes, mountains,
 # seas) more often than the division: reviewed by hand among the short forms that
 # the jieba test below lets through.
-COMMON_WORDS = frozenset(
+COMMON_WORDS = words(
     """
     和平 友好 红旗 东风 新华 向阳 胜利 光明 前进 先锋 团结 长安 永安 新兴 兴隆 太平
     吉利 火炬 运河 滨海 沿海 海港 滨湖 安宁 天桥 路桥 江山 河口 古城 中原 西夏 东海
@@ -106,19 +112,21 @@ COMMON_WORDS = frozenset(
     钟楼 盘龙 阳明 新会 永福 万安 金牛 玉泉 泰和 石龙 塞北 友谊 凤凰 共和 新市 红星
     东方 牡丹 西山 东山 龙门 商城 甘泉 大城 故城 山城 江城 湖滨 盐湖 青山 大关 江海
     北湖 新河 沙河 江口 湖口 临江 三江
-    """.split()
+    """
 )
 
 # The 56 ethnic groups, as written in autonomous units' names; one-character
 # names are only stripped with 族 (白族, 回族), longer ones with or without it.
-ETHNIC = """
-汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲
-高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌
-普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴
-珞巴 基诺
-""".split()
+ETHNIC = words(
+    """
+    汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲
+    高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌
+    普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴
+    珞巴 基诺
+    """
+)
 ETHNIC_AFFIXES = sorted(
-    {e + "族" for e in ETHNIC} | {e for e in ETHNIC if len(e) > 1}, key=len, reverse=True
+    {e + "族" for e in ETHNIC} | {e for e in ETHNIC if len(e) > 1}, key=lambda a: (-len(a), a)
 )
 
 # Suffixes whose removal gives a short form, longest first.
@@ -139,8 +147,11 @@ ZONE_ABBREVIATIONS = (
 # Words naming a zone; plain 园区 is left out: 绿园区, 梁园区 and 下花园区 are districts.
 ZONE_WORDS = ("开发区", "工业园区", "产业园区", "示范区", "管理区", "试验区", "实验区", "名胜区")
 
-# Known slips in jionlp's data: (name, code jionlp gives) -> code in the NBS tables.
-CODE_FIXES = {("平顶山市城乡一体化示范区", "410471"): "410472"}
+# Known slips in jionlp's data: (name, code) as jionlp gives them -> as they should be.
+FIXES = {
+    ("平顶山市城乡一体化示范区", "410471"): ("平顶山市城乡一体化示范区", "410472"),
+    ("苗粟县", "710705"): ("苗栗县", "710705"),
+}
 
 MUNICIPALITIES = ("11", "12", "31", "50")  # province code prefixes
 
@@ -215,8 +226,9 @@ def read_locations(folder: Path) -> list[Row]:
         if len(fields) != 3:  # Taiwan's districts carry no code
             continue
         name, code, alias = fields
-        code = CODE_FIXES.get((name, code), code)
         aliases = tuple(a for a in alias.split("/") if a)
+        if (name, code) in FIXES:  # a misspelt name has a misspelt short form too
+            (name, code), aliases = FIXES[name, code], ()
         if depth == 0:
             province = Row(code, name, "province", "", code)
             city = None

@@ -25,9 +25,12 @@ _ALIAS = re.compile(r"[(（]\s*(?:以下)?简称\s*[“\"]?《([^《》]{1,30})�
 _NAME_CHAR = re.compile(rf"^[{lx.CJK}A-Za-z0-9·]+$")
 _LIST_ITEM = rf"[^、，。；：,;:！？\s“”\"《》()（）]{{2,18}}"
 _ENTERPRISE_LIST = re.compile(
-    rf"((?:{_LIST_ITEM}、)*{_LIST_ITEM})等(?:[\d一二三四五六七八九十百千万余多几]+[家个])?"
-    rf"(?:[{lx.CJK}]{{0,8}}?)(企业|公司|工厂|项目|龙头|集团|系列|品牌|厂商|单位)"
+    rf"((?:{_LIST_ITEM}、)*{_LIST_ITEM})等"
+    rf"(?:([\d一二三四五六七八九十百千万余多几]+)([家个])|"
+    rf"(?:重点|龙头|优质|骨干|知名|领军|头部|链主|民营|民间投资|大|国内外|一批)?"
+    rf"(?:[{lx.CJK}]{{0,3}}?)(企业|公司|工厂|项目|集团|厂商|品牌|龙头|系列))"
 )
+_CATEGORY = re.compile(r"等[^、]{0,6}?(高成长|科技型|创新型|成长型|专精特新|规上|规模以上|中小|各类|多个|多家)")
 _FACILITY_TAIL = re.compile(
     r"(总部|项目|基地|工厂|产业园|生产线|研发中心|[一二三四五六七八九十\d]+期|新基地|智能制造|生产)+$"
 )
@@ -203,28 +206,21 @@ def find_enterprises(text: str, tokens: list[tuple[int, str]]) -> list[Found]:
         start = _extend_left(text, tokens, match.start(), max_chars=16)
         name = text[start : match.end()]
         stem = name[: -len(match.group())]
-        if len(stem) < 2 or lx.NOT_ENTERPRISE.search(stem) or _generic(stem):
+        if len(stem) < 2 or lx.NOT_ENTERPRISE.search(stem) or not name_like(stem):
             continue
         found.append(Found(start, match.end(), Kind.ENTERPRISE, name))
     for match in _FACILITY_OPENS.finditer(text):
         start = _extend_left(text, tokens, match.start(), max_chars=12)
         name = _FACILITY_TAIL.sub("", text[start : match.start()])
-        if len(name) >= 2 and not lx.NOT_ENTERPRISE.search(name) and not _generic(name):
+        if len(name) >= 2 and not lx.NOT_ENTERPRISE.search(name) and name_like(name):
             found.append(Found(start, start + len(name), Kind.ENTERPRISE, name))
     found.extend(_trade_names(text, tokens))
     found.extend(_listed_firms(text))
     return found
 
 
-def _generic(stem: str) -> bool:
-    """Stems such as 该, 企业, 产业 that make no name with 集团/公司."""
-    freq, tags = _jieba_vocab()
-    return stem in freq and tags.get(stem, "") in {"n", "vn", "v", "r", "a", "d", "m"} and len(stem) <= 4
-
-
 def _trade_names(text: str, tokens: list[tuple[int, str]]) -> Iterator[Found]:
-    """蓝思科技, 御锦科技: a trade suffix after a word that is a proper name, not a common word."""
-    freq, tags = _jieba_vocab()
+    """蓝思科技, 御锦科技: a trade suffix after a proper name, not after a common word."""
     for i, (idx, word) in enumerate(tokens):
         if word not in lx.TRADE_SUFFIXES:
             continue
@@ -233,39 +229,105 @@ def _trade_names(text: str, tokens: list[tuple[int, str]]) -> Iterator[Found]:
             prev_idx, prev = tokens[j - 1]
             if not _NAME_CHAR.match(prev) or prev in lx.LEFT_STOPS or _is_verb(prev):
                 break
-            if prev not in freq or tags.get(prev, "") in {"nr", "nz", "nt", "nrt", "x"} or len(prev) == 1:
+            if is_proper(prev) and _tag(prev)[:1] not in {"v", "d", "p", "a"}:
                 proper = True
-            elif prev in lx.TRADE_SUFFIXES or tags.get(prev, "") == "ns":
-                pass
-            else:
+            elif not (prev in lx.TRADE_SUFFIXES or len(prev) == 1):
                 break
             start, j = prev_idx, j - 1
+        following = tokens[i + 1][1] if i + 1 < len(tokens) else ""
+        if following and _common_noun(following):
+            continue  # 卓越级智能工厂: a modifier of a common noun, not a firm
+        if text.startswith(("产业", "基地"), idx + len(word)):
+            continue  # 盐化工产业基地: an industry, not a firm
         if proper and idx - start >= 2:
             yield Found(start, idx + len(word), Kind.ENTERPRISE, text[start : idx + len(word)])
 
 
+_PROPER_TAGS = frozenset({"nr", "nz", "nrt", "nt", "j", "ns", "nrfg"})
+_CJK_WORD = re.compile(rf"^[{lx.CJK}]{{2,}}$")
+
+
+def is_proper(word: str) -> bool:
+    """A word that reads as part of a name: unknown to jieba, or a rare proper noun."""
+    if not _CJK_WORD.match(word):
+        return False
+    freq, tags = _jieba_vocab()
+    count = freq.get(word) or 0
+    if count == 0:
+        return True
+    return count < 5 or (tags.get(word, "") in _PROPER_TAGS and count < 500)
+
+
+def name_like(name: str) -> bool:
+    """Whether ``name`` reads as a proper name (程力, 湖北数据) rather than common words (上市)."""
+    import jieba
+
+    place = _place_prefix(name)
+    if place and len(name) - len(place) >= 2:
+        return True
+    words = jieba.lcut(name)
+    _, tags = _jieba_vocab()
+    if tags.get(words[0], "")[:1] in {"v", "d", "p", "c", "a", "r", "m", "f"}:
+        return False  # 深化算力应用, 从加强梯度培育: a phrase, not a name
+    if any(tags.get(w, "") in {"v", "vn"} and w not in lx.TRADE_SUFFIXES for w in words):
+        return False
+    return any(is_proper(word) for word in words)
+
+
+def _tag(word: str) -> str:
+    return _jieba_vocab()[1].get(word, "")
+
+
+def _common_noun(word: str) -> bool:
+    freq, tags = _jieba_vocab()
+    if word in lx.FACILITY_WORDS or word in lx.ZONE_SUFFIXES:
+        return False
+    return tags.get(word, "") in {"n", "vn", "ng"} and (freq.get(word) or 0) > 500
+
+
 def _listed_firms(text: str) -> Iterator[Found]:
-    """Each member of ``A、B、C等…企业/项目``, without verbs before or facilities after."""
+    """Each member of ``A、B、C等…企业/项目``, without verbs before or facilities after.
+
+    A list counts when most of its members read as names (联想、海油工程、施耐德万高等9家工厂),
+    so that 技术、资金、人才等 is no list of firms.
+    """
     for match in _ENTERPRISE_LIST.finditer(text):
         offset = match.start(1)
         items = match.group(1).split("、")
-        single = len(items) == 1
+        members = []
         for item in items:
             begin = offset
             offset += len(item) + 1
             name = _LEADING_VERBS.sub("", item)
             begin += len(item) - len(name)
             name = _FACILITY_TAIL.sub("", name)
+            name = re.split(r"[“\"(（]", name)[0]
             place = _place_prefix(name)
             if place and len(name) - len(place) >= 2:
                 begin, name = begin + len(place), name[len(place) :]
-            elif single:
+            elif len(items) == 1:
                 continue  # one item alone is a firm only when a place opens it (咸宁某某四期等项目)
             if len(name) < 2 or not _NAME_CHAR.match(name) or lx.NOT_ENTERPRISE.search(name):
                 continue
             if name.endswith(lx.ZONE_SUFFIXES) or re.search(r"\d", name):
                 continue
-            yield Found(begin, begin + len(name), Kind.ENTERPRISE, name)
+            members.append(Found(begin, begin + len(name), Kind.ENTERPRISE, name))
+        if _CATEGORY.search(match.group(0)):
+            continue  # 瞪羚、独角兽等高成长企业: kinds of firms, not firms
+        if match.group(3) == "个":
+            named = sum(1 for m in members if place_opened(text, m))
+        else:
+            named = sum(1 for m in members if name_like(m.surface) or place_opened(text, m))
+        if members and named * 2 > len(items):
+            yield from members
+
+
+def place_opened(text: str, found: Found) -> bool:
+    """Whether a known place is written right before ``found`` (十堰华润怡宝)."""
+    gazetteer, _ = _place_index()
+    return any(
+        gazetteer.lookup(text[found.start - n : found.start]) for n in (2, 3, 4) if found.start >= n
+    )
 
 
 def _place_prefix(name: str) -> str | None:

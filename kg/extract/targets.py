@@ -24,16 +24,26 @@ from kg.types import Entity, Kind, Metric, Relation, Statement
 _CLAUSE = re.compile(r"[，,；;：:。！？!?\n]")
 _STRUCTURE_AFTER = re.compile(r"^(个)?(方面|章|条|节|款|大|环节|重点任务|项任务|项措施|项重点|类|部分|篇)")
 _STRUCTURE_BEFORE = re.compile(r"(共|分为|包括|涵盖|从)[^，,；;。]{0,6}$")
+_INCENTIVE = re.compile(r"(给予|奖励|补助|补贴|资助)[^，。]{0,12}(\d|万元|%)")
+_EFFECT = re.compile(r"(带动|拉动|撬动)")
+_COUNTED_ITEMS = re.compile(r"^[^，。；]{0,8}?(项目|企业|产品|平台|工厂|园区)")
 _SPENT = re.compile(r"(已|累计|完成|下达|拨付|安排|统筹|总投资|投资额|投入了|共投入|资金)")
 _ANNUAL = re.compile(r"(每年|年均|每年度|年度)")
 _CUMULATIVE_NOISE = re.compile(r"^(到|至|截至)?\d{4}年(年底|年末|底|末|前)?[，,]?")
 _LEAD_NOISE = re.compile(
-    rf"^(?:[，,、\s]|到|至|力争|争取|确保|目标|预计|计划|全年|年内|其中|同时|此外|并|将|要|"
-    rf"全省|全市|全区|我省|我市|新增加|再|再次|进一步)+"
+    r"^(?:[，,、\s]|到|至|力争|争取|确保|目标|预计|计划|全年|年内|其中|同时|此外|并|将|要|推动|推进|加快|"
+    r"支持|全省|全市|全区|我省|我市|再|再次|进一步|实现)+"
 )
-_TAIL_NOISE = re.compile(r"(达到|达|突破|超过|实现|提升至|提高到|提高至|增至|达到了|不少于|不低于|至少|约|近|为|在|)$")
-_NOUN_AFTER = re.compile(rf"^[的]?([{lx.CJK}A-Za-z“”\"《》()（）·]{{2,24}})")
-_AFTER_STOP = re.compile(r"(以上|左右|上下|的|，|,|。|；|;)")
+_TAIL_NOISE = re.compile(
+    r"(年内实现|年内|达到|达|突破|超过|实现|提升至|提高到|提高至|增至|达到了|不少于|不低于|至少|约|近|为|在|)$"
+)
+_AFTER_STOP = re.compile(r"(以上|左右|上下|，|,|。|；|;|、|等|和|及|，)")
+_HEAD = re.compile(rf"^[{lx.CJK}A-Za-z“”\"()（）·]{{2,24}}$")
+_YEAR_PHRASE = re.compile(r"(到|至|截至|力争|争取|在)?\s*(\d{4}|[\"“]?十[四五六]五[\"”]?)\s*年?(年底|年末|底|末|前|期间|内)?[，,]?")
+_PROVINCE_LEAD = re.compile(
+    r"^(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|"
+    r"海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门)(省|市|自治区)?"
+)
 
 
 @dataclass(frozen=True)
@@ -62,27 +72,33 @@ def _segment_bounds(text: str, start: int, end: int, left: int, right: int) -> t
 
 
 def indicator_for(text: str, start: int, end: int, left: int, right: int) -> str:
-    """What is counted: the words before the quantity, or the noun phrase after it."""
-    from kg.numbers import find_years
+    """What is counted: the words before the quantity joined to the noun phrase after it.
 
+    到2027年，重庆科技型企业达到8.6万家 → 科技型企业; 形成规模1000亿元的基金群 → 形成规模基金群;
+    打造8-10个特色鲜明的市级先导区 → 打造市级先导区.
+    """
     seg_left, seg_right = _segment_bounds(text, start, end, left, right)
     before = text[seg_left:start]
-    for year_start, year_end, _ in find_years(before):
-        if year_end - year_start:
-            before = before[year_end:] if year_start < 3 else before
-    before = _CUMULATIVE_NOISE.sub("", before)
+    before = _YEAR_PHRASE.sub("", before)
+    before = _LEAD_NOISE.sub("", before)
+    before = _PROVINCE_LEAD.sub("", before)
     before = _LEAD_NOISE.sub("", before)
     before = _TAIL_NOISE.sub("", before).strip("，,、 ")
-    after = text[end:seg_right]
-    after_match = _NOUN_AFTER.match(after)
-    after_noun = _AFTER_STOP.split(after_match.group(1))[0] if after_match else ""
-    if len(before) >= 2 and not (len(after_noun) >= 2 and len(before) <= 2):
-        return before
-    return after_noun or before
+    after = _AFTER_STOP.split(text[end:seg_right], maxsplit=1)[0]
+    head = after.rsplit("的", 1)[-1] if "的" in after else after
+    head = head.strip(" \"“”")
+    if not _HEAD.match(head):
+        head = ""
+    return (before + head).strip()
 
 
-def is_goal(clause: str, sentence: str) -> bool:
-    if lx.PAST_MARKERS.search(clause):
+def is_goal(clause: str, sentence: str, before: str) -> bool:
+    """A goal, not a fact: no past marker in its clause or, unless a goal marker follows it,
+    earlier in the sentence (截至今年一季度，已累计培育…，认定…12167家)."""
+    if lx.PAST_MARKERS.search(clause) or _INCENTIVE.search(sentence):
+        return False
+    past = list(lx.PAST_MARKERS.finditer(before))
+    if past and not lx.TARGET_MARKERS.search(before[past[-1].end() :]):
         return False
     return bool(lx.TARGET_MARKERS.search(sentence))
 
@@ -97,11 +113,15 @@ def find_targets(
     for match in find_quantities(text):
         left, right = _clause_bounds(text, match.start, match.end)
         clause = text[left:right]
-        if not is_goal(clause, text):
+        if not is_goal(clause, text, text[: match.start]):
             continue
         if _STRUCTURE_AFTER.match(text[match.end :]) or _STRUCTURE_BEFORE.search(
             text[left : match.start]
         ):
+            continue
+        if text[: match.start].endswith("等") and not _COUNTED_ITEMS.match(text[match.end :]):
+            continue  # 沉浸技术等3个(方向): a count of the list just given
+        if _EFFECT.search(text[left : match.start]):
             continue
         quantity = match.quantity
         if quantity.unit == "元" and _SPENT.search(text[left : match.start]):
@@ -127,6 +147,19 @@ def find_targets(
         yield Statement(context.plan, Relation.TARGETS, entity, evidence)
 
 
+_TOPIC_BEFORE = re.compile(r"(根据|按照|依据|对照|通过|围绕|印发|发布|出台|制定|施行|公布|推出|印发了|发布了|：|:|，|,|^)\s*$")
+_TOPIC_AFTER = re.compile(r"^\s*(》)?\s*[)）]?\s*(提出|明确|指出|要求|规定|强调|显示|部署|从|共|还|也|将|是|主要|聚焦|围绕|着眼|系统|通过|印发|发布|出台|施行|实施)")
+
+
+def _is_topic(sentence: Span, plan: Mention) -> bool:
+    """Whether the sentence is about ``plan`` (《计划》提出…, 根据《计划》…, 印发《计划》),
+    not one that merely cites it (编制《京津冀…方案》)."""
+    text, base = sentence.doc.text, sentence.start_char
+    before = text[max(base, plan.start - 6) : plan.start - 1]
+    after = text[plan.end : plan.end + 8]
+    return bool(_TOPIC_BEFORE.search(before) or _TOPIC_AFTER.match(after))
+
+
 class TargetFinder:
     def __init__(self, passage_sentences: int) -> None:
         self.passage_sentences = passage_sentences
@@ -140,9 +173,10 @@ class TargetFinder:
             mentions = sentence_mentions(doc, sentence)
             plans = [m for m in mentions if m.kind is Kind.PLAN]
             year = find_year(sentence.text)
-            if plans:
-                plan = plans[-1].entity
-                same = context is not None and plan_key(plan.label) == context.plan.key
+            topical = [m for m in plans if _is_topic(sentence, m) or context is None]
+            if topical:
+                plan = topical[-1].entity
+                same = context is not None and plan.key == context.plan.key
                 carried = context.year if same and context is not None else None
                 context = PlanContext(plan, index, year or carried)
             elif context is not None and index - context.sentence_index > self.passage_sentences:
