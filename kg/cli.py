@@ -122,5 +122,28 @@ def validate(graph: Path) -> None:
         sys.exit(1)
 
 
+@cli.command(name="eval")
+@click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--errors", is_flag=True, help="List every miss and false positive too.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@user_errors
+def evaluate(graph: Path, gold: Path, errors: bool, as_json: bool) -> None:
+    """Score GRAPH against hand-made annotations GOLD (JSON).
+
+    Prints precision, recall and F1 per entity class (Province, Plan,
+    Enterprise, District) and relation (issues, locatesIn, targets, with the
+    accuracy of target years). GOLD follows the annotation format of the docs.
+
+    \b
+    Example:
+      kg eval exports/kg.ttl gold.json --errors
+    """
+    from kg.evaluate import evaluate_files
+
+    evaluation = evaluate_files(graph, gold)
+    click.echo(evaluation.to_json(errors) if as_json else evaluation.format(errors))
+
+
 def main() -> None:
     cli()

@@ -333,7 +333,7 @@ class Score:
     true_positives: int
     predicted: int
     gold: int
-    duplicates: int = 0  # graph nodes that carry the same (normalised) name as another
+    duplicates: int | None = None  # entities only: nodes named the same as another node
     year_accuracy: float | None = None  # targets only: matched metrics with the gold year
 
     @property
@@ -360,7 +360,7 @@ class Score:
             "recall": round(self.recall, 4),
             "f1": round(self.f1, 4),
         }
-        if self.duplicates:
+        if self.duplicates is not None:
             out["duplicate_nodes"] = self.duplicates
         if self.year_accuracy is not None:
             out["year_accuracy"] = round(self.year_accuracy, 4)

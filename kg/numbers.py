@@ -107,10 +107,7 @@ _UNITS: dict[str, tuple[str, Decimal]] = {
     "港元": ("港元", Decimal(1)),
     "人次": ("人次", Decimal(1)),
     "家次": ("家次", Decimal(1)),
-    **{
-        u: (u, Decimal(1))
-        for u in "家 个 项 元 吨 台 辆 人 名 位 座 条 套 款 件 所 户 种 批 次 场 倍 艘 架 栋".split()
-    },
+    **{u: (u, Decimal(1)) for u in "家个项元吨台辆人名位座条套款件所户种批次场倍艘架栋"},
 }
 
 # Words that begin with a measure word: 3项目 is no count of 项, 台州 no 台.
@@ -164,7 +161,9 @@ _CN_NOT_QUANTITY = (
     "万人空巷",
 )
 
-_MIN_BEFORE = frozenset({"超过", "突破", "不少于", "不低于", "不下", "至少", "多于", "逾", "超", "上"})
+_MIN_BEFORE = frozenset(
+    {"超过", "突破", "不少于", "不低于", "不下", "至少", "多于", "逾", "超", "上"}
+)
 _APPROX_BEFORE = frozenset({"约", "大约", "约为", "近", "将近", "接近"})
 _APPROX_AFTER = frozenset({"左右", "上下"})
 
@@ -237,7 +236,9 @@ _YEAR = re.compile(
     r"(?<![0-9A-Za-z.])(?P<year>(?:19|20)[0-9]{2})"
     r"(?:年|(?=" + _SEP + r"(?:(?:19|20)[0-9]{2}|[0-9]{2})年))"
 )
-_CHINESE_YEAR = re.compile(r"(?<![零〇一二三四五六七八九])(?P<year>[一二][〇零九][〇零一二三四五六七八九]{2})年")
+_CHINESE_YEAR = re.compile(
+    r"(?<![零〇一二三四五六七八九])(?P<year>[一二][〇零九][〇零一二三四五六七八九]{2})年"
+)
 _FIVE_YEAR_PLAN = re.compile(
     r"(?<![零〇一二三四五六七八九两十百千])十(?P<nth>[一二三四五六七八九])五"
     r"(?![零〇一二三四五六七八九十百千万亿年个家项])"
@@ -428,7 +429,11 @@ def _is_ordinary_word(text: str, match: re.Match[str]) -> bool:
         return True
     # 一户一策, 一区多园, 一家家: slogans and reduplication
     following = text[unit_end : unit_end + 1]
-    return first == "一" and following != "" and (following in "一多" or following == text[unit_end - 1])
+    return (
+        first == "一"
+        and following != ""
+        and (following in "一多" or following == text[unit_end - 1])
+    )
 
 
 def _build(match: re.Match[str], text: str) -> Quantity | None:
@@ -583,16 +588,14 @@ def _fold(value: Decimal, unit: str) -> str:
 
 
 def format_quantity(q: Quantity) -> str:
-    """A label for people: "8.6万家", "1.1万亿元", "8-10个", "约2万家", "400家以上"."""
+    """The amount as Chinese text writes it: "8.6万家", "1.1万亿元", "8-10个", "10万-20万元".
+
+    The bound is left to the caller (kg.graph shows it as ≥ or ≈).
+    """
     try:
         label = _fold(q.value, q.unit)
         if q.value_max is not None:
             label += "-" + _fold(q.value_max, q.unit)
     except InvalidOperation:  # a value too large to quantise: print it as it is
         label = f"{q.value:f}" + (f"-{q.value_max:f}" if q.value_max is not None else "")
-    label += q.unit
-    if q.bound == "min":
-        return label + "以上"
-    if q.bound == "approx":
-        return "约" + label
-    return label
+    return label + q.unit

@@ -167,6 +167,28 @@ def article_id(title: str, text: str) -> str:
     return digest[:20]
 
 
+def _regroup(stories: list[tuple[str, list[str]]], province_of: Callable[[str], str | None]) -> None:
+    """Move paragraphs that columns put into the wrong story back to the story they continue.
+
+    A paragraph that opens with a province (安徽省经信厅将…) other than the one its story's
+    title names belongs to the story on the page whose title names that province.
+    """
+    owners = {}
+    for i, (title, _) in enumerate(stories):
+        province = province_of(title)
+        if province and province not in owners:
+            owners[province] = i
+    for i, (title, paragraphs) in enumerate(stories):
+        home = province_of(title)
+        if home is None:
+            continue
+        for paragraph in list(paragraphs[1:]):
+            province = province_of(paragraph)
+            if province and province != home and owners.get(province, i) != i:
+                paragraphs.remove(paragraph)
+                stories[owners[province]][1].append(paragraph)
+
+
 def split_articles(
     document: RawDocument, starts_with_place: Callable[[str], bool] | None = None
 ) -> Iterator[Article]:
@@ -178,7 +200,7 @@ def split_articles(
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     bounds = [*starts, len(lines)]
-    index = 0
+    stories: list[tuple[str, list[str]]] = []
     for begin, end in zip(bounds, bounds[1:], strict=False):
         chunk = lines[begin:end]
         if not chunk:
@@ -189,8 +211,11 @@ def split_articles(
         )
         title = opener.text if has_title else document.meta.get("title", "")
         paragraphs = _paragraphs(chunk[1:] if has_title else chunk)
-        if not paragraphs:
-            continue
+        if paragraphs:
+            stories.append((title, paragraphs))
+    if len(stories) > 1:
+        _regroup(stories, _province_opening)
+    for index, (title, paragraphs) in enumerate(stories):
         if title:
             paragraphs.insert(0, title)
         text = "\n".join(paragraphs)
@@ -204,12 +229,23 @@ def split_articles(
             date=document.meta.get("date"),
             publisher=document.meta.get("publisher"),
         )
-        index += 1
 
 
 def _fallback_title(paragraphs: list[str]) -> str:
     first = paragraphs[0]
     return first if len(first) <= MAX_TITLE_CHARS else first[:MAX_TITLE_CHARS] + "…"
+
+
+def _province_opening(text: str) -> str | None:
+    """Code of the province a text opens with (重庆市…, 安徽省经信厅…), if any."""
+    from kg.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    for n in (5, 4, 3, 2):
+        division = gazetteer.province_by_alias(text[:n]) if len(text) > n else None
+        if division is not None:
+            return division.code
+    return None
 
 
 def _starts_with_province(text: str) -> bool:

@@ -192,6 +192,9 @@ def _width(text: str) -> int:
 
 def wrap_label(text: str, width: int = 24, max_lines: int = 3) -> str:
     """Break a label into lines of about ``width`` columns (a CJK character is two)."""
+    total = _width(text.strip())
+    if total > width:  # balanced lines: no lone character on the last one
+        width = math.ceil(total / math.ceil(total / width)) + 1
     lines: list[str] = []
     line = ""
     for token in _TOKEN.findall(text.strip()):

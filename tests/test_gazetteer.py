@@ -244,16 +244,21 @@ def test_gazetteer_data_files_sorted_with_unique_codes():
 
 
 def test_gazetteer_loads_and_indexes_quickly():
+    # CPU time, best of three: other jobs on the machine must not fail the test.
     data = resources.files("kg").joinpath("data")
     divisions = data.joinpath("divisions.tsv").read_text(encoding="utf-8")
     provinces = data.joinpath("provinces.tsv").read_text(encoding="utf-8")
-    started = time.perf_counter()
-    index = Gazetteer.from_tsv(divisions, provinces).name_index()
-    assert time.perf_counter() - started < 1.0
     text = "据悉，湖北省武汉市东湖高新区与重庆市渝北区签约，襄阳、宜昌同步推进。" * 20_000
-    started = time.perf_counter()
-    matches = index.find(text)
-    assert len(text) / (time.perf_counter() - started) > 1_000_000  # characters per second
+    build, scan = [], []
+    for _ in range(3):
+        started = time.process_time()
+        index = Gazetteer.from_tsv(divisions, provinces).name_index()
+        build.append(time.process_time() - started)
+        started = time.process_time()
+        matches = index.find(text)
+        scan.append(time.process_time() - started)
+    assert min(build) < 1.0
+    assert len(text) / min(scan) > 1_000_000  # characters per second
     assert len(matches) == 6 * 20_000  # 湖北省 武汉市 重庆市 渝北区 襄阳 宜昌
 
 

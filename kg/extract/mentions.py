@@ -22,6 +22,7 @@ from kg.types import Kind
 
 _PLAN = re.compile(r"《([^《》\n]{2,120})》")
 _ALIAS = re.compile(r"[(（]\s*(?:以下)?简称\s*[“\"]?《([^《》]{1,30})》[”\"]?\s*[)）]")
+_QUOTED_ALIAS = re.compile(r"[(（]\s*(?:以下)?简称\s*([“\"][^《》“”\"]{1,12}[”\"][\u4e00-\u9fff]{0,6})\s*[)）]")
 _NAME_CHAR = re.compile(rf"^[{lx.CJK}A-Za-z0-9·]+$")
 _LIST_ITEM = rf"[^、，。；：,;:！？\s“”\"《》()（）]{{2,18}}"
 _ENTERPRISE_LIST = re.compile(
@@ -113,10 +114,15 @@ def find_plans(text: str) -> tuple[list[Found], dict[str, str]]:
         if not is_policy_title(title) and title not in aliases:
             continue
         found.append(Found(match.start(1), match.end(1), Kind.PLAN, title))
-        alias = _ALIAS.match(text, match.end())
+        alias = _ALIAS.match(text, match.end()) or _QUOTED_ALIAS.match(text, match.end())
         if alias and alias.group(1) != title:
             aliases[alias.group(1).strip()] = title
-    return found, aliases
+    # an abbreviation written without 《》 (简称“满天星”计划) is a mention wherever it recurs
+    for alias in (a for a in aliases if not a.endswith("》") and a[0] in "“\""):
+        for match in re.finditer(re.escape(alias), text):
+            if not text[max(0, match.start() - 3) : match.start()].endswith("简称"):
+                found.append(Found(match.start(), match.end(), Kind.PLAN, alias))
+    return sorted(found, key=lambda f: f.start), aliases
 
 
 def find_places(text: str, doc: Doc | None = None) -> list[Found]:

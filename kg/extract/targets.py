@@ -24,7 +24,8 @@ from kg.types import Entity, Kind, Metric, Relation, Statement
 _CLAUSE = re.compile(r"[，,；;：:。！？!?\n]")
 _STRUCTURE_AFTER = re.compile(r"^(个)?(方面|章|条|节|款|大|环节|重点任务|项任务|项措施|项重点|类|部分|篇)")
 _STRUCTURE_BEFORE = re.compile(r"(共|分为|包括|涵盖|从)[^，,；;。]{0,6}$")
-_INCENTIVE = re.compile(r"(给予|奖励|补助|补贴|资助)[^，。]{0,12}(\d|万元|%)")
+_INCENTIVE = re.compile(r"(给予|奖励|补助|补贴|资助)")
+_FORWARD = re.compile(r"(到\s*\d{4}\s*年|至\s*\d{4}\s*年|力争|目标|争取|确保|计划|预计|将|每年|年均|以上)")
 _EFFECT = re.compile(r"(带动|拉动|撬动)")
 _COUNTED_ITEMS = re.compile(r"^[^，。；]{0,8}?(项目|企业|产品|平台|工厂|园区)")
 _SPENT = re.compile(r"(已|累计|完成|下达|拨付|安排|统筹|总投资|投资额|投入了|共投入|资金)")
@@ -98,7 +99,7 @@ def is_goal(clause: str, sentence: str, before: str) -> bool:
     if lx.PAST_MARKERS.search(clause) or _INCENTIVE.search(sentence):
         return False
     past = list(lx.PAST_MARKERS.finditer(before))
-    if past and not lx.TARGET_MARKERS.search(before[past[-1].end() :]):
+    if past and not _FORWARD.search(before[past[-1].end() :]):
         return False
     return bool(lx.TARGET_MARKERS.search(sentence))
 
@@ -126,7 +127,7 @@ def find_targets(
         quantity = match.quantity
         if quantity.unit == "元" and _SPENT.search(text[left : match.start]):
             continue
-        if quantity.unit in {"年", "月", "日"}:
+        if quantity.unit in {"年", "月", "日", "条", "章", "节", "款"}:
             continue
         annual = bool(_ANNUAL.search(text[max(0, left - 2) : match.start]))
         year = None
@@ -169,6 +170,9 @@ class TargetFinder:
 
         statements = list(doc._.statements or [])
         context: PlanContext | None = None
+        plans = {s._.entity.key: s._.entity for s in doc.spans["kg_mentions"] if s.label_ == "Plan"}
+        if len(plans) == 1:  # goals stated before the one plan of the article is named
+            context = PlanContext(next(iter(plans.values())), 0, None)
         for index, sentence in enumerate(doc.sents):
             mentions = sentence_mentions(doc, sentence)
             plans = [m for m in mentions if m.kind is Kind.PLAN]
@@ -192,7 +196,7 @@ class TargetFinder:
 
 @Language.factory(
     "kg_targets",
-    default_config={"passage_sentences": 12},
+    default_config={"passage_sentences": 30},
     requires=["doc.spans"],
     assigns=["doc._.statements"],
 )
