@@ -127,5 +127,7 @@ def targets_table(graph: Graph) -> list[dict[str, Any]]:
                     "year": int(str(year)[:4]) if year is not None else None,
                 }
             )
-    rows.sort(key=lambda r: tuple((v is None, v) for v in r.values()))
+    rows.sort(
+        key=lambda r: [(r[c] is None, r[c]) for c in ("province", "plan", "year", "indicator")]
+    )
     return rows

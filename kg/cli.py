@@ -48,6 +48,7 @@ def cli() -> None:
     Build the graph of a folder of articles, then query and explore it:
       kg build seeds -o exports          # exports/kg.ttl + exports/kg.html
       kg validate exports/kg.ttl         # check it against the SHACL shapes
+      kg query exports/kg.ttl --named plans-per-province   # SPARQL, see --list
 
     Run `kg COMMAND --help` for the options of each command.
     """
@@ -143,6 +144,178 @@ def evaluate(graph: Path, gold: Path, errors: bool, as_json: bool) -> None:
 
     evaluation = evaluate_files(graph, gold)
     click.echo(evaluation.to_json(errors) if as_json else evaluation.format(errors))
+
+
+def _name_values(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict:
+    pairs = {}
+    for value in values:
+        name, sep, text = value.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{value!r} is not NAME=VALUE (e.g. province=湖北省)")
+        pairs[name.strip()] = text
+    return pairs
+
+
+@cli.command()
+@click.argument("source", required=False, metavar="GRAPH_OR_STORE")
+@click.argument("sparql", required=False)
+@click.option(
+    "-f", "--file", "query_file", type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the query from a .rq file (its '# param:' header types the parameters).",
+)
+@click.option("-n", "--named", metavar="NAME", help="Run a ready query by name (see --list).")
+@click.option(
+    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", callback=_name_values,
+    help="Bind ?NAME to VALUE as an RDF term, never pasted into the text; repeat for several.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+    show_default=True,
+    help="table for people (long cells cut); csv, tsv, json: SPARQL 1.1 results formats.",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the ready queries and exit.")
+@user_errors
+def query(
+    source: str | None, sparql: str | None, query_file: Path | None, named: str | None,
+    params: dict[str, str], fmt: str, list_queries: bool,
+) -> None:
+    """Run SPARQL 1.1 over a graph file, a store folder or an endpoint URL.
+
+    GRAPH_OR_STORE is an RDF file (.ttl, .nt, .jsonld, .trig ...), a store
+    folder made by `kg load` (its named graphs queried as one), or an
+    http(s):// SPARQL endpoint. Prefixes kg:, kgr:, rdf:, rdfs:, xsd:, owl:,
+    oa: are predeclared.
+
+    \b
+    Example:
+      kg query --list
+      kg query exports/kg.ttl --named plans-per-province
+      kg query exports/store --named province-targets-by-year -p province=湖北省
+      kg query exports/kg.ttl --named targets-above -p min=1000 --format csv
+      kg query exports/kg.ttl 'SELECT ?p WHERE { ?p a kg:Plan }' --format json
+    """
+    from kg.store import format_query_list, format_result, get_query, run_query
+
+    if list_queries:
+        click.echo(format_query_list(), nl=False)
+        return
+    if source is None:
+        raise click.UsageError("Missing argument 'GRAPH_OR_STORE' (or use --list).")
+    result = run_query(source, get_query(sparql, query_file, named), params)
+    click.echo(format_result(result, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("graphs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-s", "--store", "store_dir", required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The Oxigraph store folder (created if missing).",
+)
+@click.option(
+    "--graph", "graph_iri", metavar="IRI",
+    help="Named graph (one file only); default: the file's file:// IRI.",
+)
+@user_errors
+def load(graphs: tuple[Path, ...], store_dir: Path, graph_iri: str | None) -> None:
+    """Load GRAPHS into a persistent Oxigraph store, one named graph per file.
+
+    Each file replaces its own named graph in one transaction: loading the
+    same file twice adds nothing, and a rebuilt corpus replaces its old graph.
+
+    \b
+    Example:
+      kg load exports/kg.ttl --store exports/store
+      kg query exports/store --named plans-per-province
+    """
+    from kg.store import load_graphs
+
+    for report in load_graphs(graphs, store_dir, graph_iri):
+        click.echo(
+            f"{report.source} → <{report.graph}>: {report.triples} triples"
+            f" (before: {report.previous})"
+        )
+
+
+@cli.command()
+@click.option(
+    "-s", "--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+    help="The store folder to serve (made by `kg load`); in memory if omitted with --writable.",
+)
+@click.option(
+    "--port", default=7878, show_default=True, help="Port on 127.0.0.1 (0: any free port)."
+)
+@click.option(
+    "--writable", is_flag=True, help="Accept SPARQL updates and Graph Store writes (kg push)."
+)
+@user_errors
+def serve(store_dir: Path | None, port: int, writable: bool) -> None:
+    """Serve a store as a SPARQL 1.1 endpoint on 127.0.0.1 until Ctrl-C.
+
+    Runs the `oxigraph` server (pip install 'policy-kg[server]'): queries at
+    /query see the union of the named graphs; with --writable, /update takes
+    SPARQL updates and /store is a Graph Store endpoint for `kg push`.
+
+    \b
+    Example:
+      kg serve --store exports/store --port 7878
+      curl http://127.0.0.1:7878/query --data-urlencode 'query=ASK {?s ?p ?o}'
+    """
+    from kg.store import serve as start_server
+
+    server = start_server(store_dir, port=port, writable=writable)
+    mode = "read-write" if writable else "read-only"
+    click.echo(f"SPARQL endpoint {server.query_url} ({mode}); Ctrl-C stops it")
+    if writable:
+        click.echo(f"Graph Store endpoint {server.store_url}")
+    sys.exit(server.wait())
+
+
+@cli.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option(
+    "-e", "--endpoint", required=True, metavar="URL",
+    help="The Graph Store HTTP Protocol endpoint.",
+)
+@click.option(
+    "--graph", "graph_iri", metavar="IRI",
+    help="Named graph to replace; default: the file's file:// IRI.",
+)
+@click.option("-u", "--user", help="User name, for basic or digest authentication.")
+@click.option("--password", envvar="KG_PASSWORD", help="Password (or set KG_PASSWORD).")
+@click.option(
+    "--auth", type=click.Choice(["auto", "basic", "digest"]), default="auto", show_default=True,
+    help="Authentication scheme; auto answers the server's challenge.",
+)
+@user_errors
+def push(
+    graph: Path, endpoint: str, graph_iri: str | None, user: str | None, password: str | None,
+    auth: str,
+) -> None:
+    """Send GRAPH to a triplestore, replacing one named graph (HTTP PUT).
+
+    Works with any SPARQL 1.1 Graph Store HTTP Protocol endpoint; pushing the
+    same file twice changes nothing.
+
+    \b
+    Endpoints:
+      Oxigraph  http://127.0.0.1:7878/store       (kg serve --writable)
+      Virtuoso  http://127.0.0.1:8890/sparql-graph-crud-auth  (digest; dba)
+      Fuseki    http://127.0.0.1:3030/DATASET/data
+      GraphDB   http://127.0.0.1:7200/repositories/REPO/rdf-graphs/service
+
+    \b
+    Example:
+      kg push exports/kg.ttl -e http://127.0.0.1:7878/store --graph https://example.org/kg
+      KG_PASSWORD=dba kg push exports/kg.ttl -e http://127.0.0.1:8890/sparql-graph-crud-auth -u dba
+    """
+    from kg.store import push as push_graph
+
+    report = push_graph(graph, endpoint, graph_iri, user=user, password=password, auth=auth)
+    click.echo(
+        f"{graph} → <{report.graph}> at {report.endpoint}: {report.triples} triples"
+        f" (HTTP {report.status})"
+    )
 
 
 def main() -> None:

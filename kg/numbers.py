@@ -95,6 +95,17 @@ _UNITS: dict[str, tuple[str, Decimal]] = {
     "MW": ("MW", Decimal(1)),
     "kW": ("kW", Decimal(1)),
     "KW": ("kW", Decimal(1)),
+    "ms": ("ms", Decimal(1)),
+    "毫秒": ("ms", Decimal(1)),
+    "EFLOPS": ("EFLOPS", Decimal(1)),
+    "PFLOPS": ("PFLOPS", Decimal(1)),
+    "TFLOPS": ("TFLOPS", Decimal(1)),
+    "Tbps": ("Tbps", Decimal(1)),
+    "Gbps": ("Gbps", Decimal(1)),
+    "Mbps": ("Mbps", Decimal(1)),
+    "EB": ("EB", Decimal(1)),
+    "PB": ("PB", Decimal(1)),
+    "TB": ("TB", Decimal(1)),
     "平方公里": ("平方公里", Decimal(1)),
     "平方米": ("平方米", Decimal(1)),
     "平米": ("平方米", Decimal(1)),
@@ -374,8 +385,8 @@ def _value_range(number: str) -> tuple[Decimal, Decimal | None] | None:
     if pair and pair["pair"] in _DIGIT_PAIRS:
         place = _place_product(pair["places"])
         return _CN_DIGIT_VALUE[pair["pair"][0]] * place, _CN_DIGIT_VALUE[pair["pair"][1]] * place
-    if number in ("零", "〇") or number[0] == "亿":
-        return None
+    if number in ("零", "〇", "二") or number[0] == "亿":
+        return None  # counts say 两次, not 二次 (二次开发: secondary)
     if "点" not in number and len(number) > 1 and not any(c in _PLACE_VALUE for c in number):
         return None  # 二〇二七, 一二三: a year or a code read digit by digit
     chinese = _CHINESE_NUMBER.fullmatch(number)
@@ -578,12 +589,16 @@ _PLAIN_UNITS = frozenset({"%", "个百分点", "倍"})
 def _fold(value: Decimal, unit: str) -> str:
     """86000 -> 8.6万, 1.1e12 -> 1.1万亿, 5000 -> 5000: the way Chinese text writes it."""
     if unit not in _PLAIN_UNITS:
+        # the largest scale that writes the value with at most 4 decimals, under 1万
+        # times the scale if one does (1.28万, 3600亿, 18905.3亿 rather than 1.89053万亿)
+        written = []
         for scale, word in _SCALES:
             if abs(value) >= scale:
                 scaled = _normal(value / scale)
-                short = scaled == scaled.quantize(Decimal("0.0001"))
-                if short and (word == "万亿" or abs(scaled) < 10**4):
-                    return f"{scaled:f}{word}"
+                if scaled == scaled.quantize(Decimal("0.0001")):
+                    written.append((abs(scaled) < 10**4 or word == "万亿", f"{scaled:f}{word}"))
+        if written:
+            return max(written, key=lambda option: option[0])[1]  # first of the best
     return f"{_normal(value):f}"
 
 

@@ -164,6 +164,27 @@ def named_query(name: str) -> Query:
     return queries[name]
 
 
+def format_query_list(queries: Mapping[str, Query] | None = None) -> str:
+    """The ready queries as `kg query --list` prints them: name, title, description, params."""
+    queries = named_queries() if queries is None else queries
+    blocks = []
+    for name, query in queries.items():
+        lines = [f"{name}  —  {query.title}"]
+        if query.description:
+            lines.append(f"    {query.description}")
+        for param in query.params or ():
+            need = (
+                "required"
+                if param.required
+                else f"default {param.default}"
+                if param.default is not None
+                else "optional"
+            )
+            lines.append(f"    -p {param.name}=…  ({param.type}, {need}) {param.description}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
 def get_query(
     text: str | None = None, file: str | Path | None = None, name: str | None = None
 ) -> Query:
@@ -563,15 +584,23 @@ def syntax_problem(query: Query, error: Exception) -> QueryError:
     if not match:
         return QueryError(f"{query.origin}: SPARQL syntax error: {message}")
     line, column, detail = int(match[1]), int(match[2]), match[3]
-    # The parser lists the character classes it expected; keep the readable part.
+    # The parser lists the tokens and character classes it expected, and sometimes
+    # a sentence saying what is wrong: keep the sentence, else the tokens.
     detail = re.sub(r"\[(?:'[^']*'|[^\]'])*\]", "", detail)
-    detail = re.sub(r"(,\s*)+", ", ", detail).strip(" ,")
-    if detail.startswith("expected one of Prefix not found"):
-        detail = "unknown prefix (declare it with PREFIX)"
+    items = [i.strip() for i in re.sub(r"^expected one of", "", detail).split(",")]
+    sentences = [i for i in items if " " in i and i[:1].isupper()]
+    if sentences:
+        detail = "; ".join(sentences)
+    elif detail.startswith("expected one of"):
+        detail = "expected one of " + ", ".join(i for i in items if i)
+    detail = detail.replace("Prefix not found", "unknown prefix (declare it with PREFIX)")
     if len(detail) > 100:
         detail = detail[:99] + "…"
     lines = query.text.splitlines()
-    near = lines[line - 1][max(column - 1, 0) :].strip()[:30] if 0 < line <= len(lines) else ""
+    near = ""
+    if 0 < line <= len(lines):
+        text = lines[line - 1]
+        near = (text[max(column - 21, 0) : column - 1] + text[column - 1 : column + 9]).strip()
     where = f"line {line}, column {column}" + (f" near {near!r}" if near else "")
     return QueryError(f"{query.origin}: SPARQL syntax error at {where}: {detail}")
 
@@ -590,7 +619,7 @@ def run_query(
     bindings = bind_params(query, params)
     source_text = str(source)
     if source_text.startswith(("http://", "https://")):
-        if bindings:
+        if params:  # defaults are left to the query itself (COALESCE) on a server
             raise QueryError(
                 "parameters are bound by the local store only; query a graph file or store"
             )
@@ -649,7 +678,7 @@ def query_endpoint(url: str, query: str, timeout: float = 60.0) -> QueryResult:
     media = response.headers.get("content-type", "").split(";")[0].strip()
     if media in ("application/n-triples", "text/turtle", "text/plain"):
         fmt = ox.RdfFormat.TURTLE if media == "text/turtle" else ox.RdfFormat.N_TRIPLES
-        return QueryResult(triples=list(ox.parse(response.content, format=fmt)))
+        return QueryResult(triples=[q.triple for q in ox.parse(response.content, format=fmt)])
     try:
         document = response.json()
     except ValueError:
@@ -951,9 +980,14 @@ def push(
         )
     except httpx.HTTPError as error:
         raise StoreError(f"{endpoint}: cannot reach the endpoint: {error}") from None
-    if response.status_code in (401, 403):
-        hint = "" if user else " (give --user and --password)"
-        raise StoreError(f"{endpoint}: HTTP {response.status_code}: not allowed{hint}")
+    if response.status_code == 401:
+        hint = "wrong --user or --password" if user else "give --user and --password"
+        raise StoreError(f"{endpoint}: HTTP 401: authentication needed ({hint})")
+    if response.status_code == 403:
+        raise StoreError(
+            f"{endpoint}: HTTP 403: writing is forbidden (a read-only server, or a user "
+            f"without write rights): {_first_line(response.text)}"
+        )
     if response.status_code >= 300:
         raise StoreError(f"{endpoint}: HTTP {response.status_code}: {_first_line(response.text)}")
     return PushReport(endpoint, target.value, len(triples), response.status_code)

@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
-from rdflib import RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDFS, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import OWL, RDF, SH, XSD, NamespaceManager
 from rdflib.term import Node
 
+from kg.errors import InputError
 from kg.namespaces import PREFIXES
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -180,10 +182,36 @@ def validate_graph(graph: Graph) -> ValidationReport:
     return ValidationReport(conforms=bool(conforms), violations=_violations(graph, results))
 
 
+def read_graph(path: str | Path) -> Graph:
+    """A graph file as one rdflib graph, its format from its suffix; quads are merged."""
+    from rdflib.exceptions import ParserError
+    from rdflib.util import guess_format
+
+    fmt = guess_format(str(path)) or "turtle"
+    try:
+        if fmt in ("trig", "nquads"):
+            dataset = Dataset()
+            dataset.parse(path, format=fmt)
+            graph = Graph()
+            for s, p, o, _ in dataset.quads((None, None, None, None)):
+                graph.add((s, p, o))
+            return graph
+        return Graph().parse(path, format=fmt)
+    except (OSError, SyntaxError, ValueError, ParserError) as error:
+        raise InputError(str(path), f"cannot read it as {fmt}: {error}") from error
+
+
+def validate_file(path: str | Path) -> ValidationReport:
+    """Validate a graph file (Turtle, N-Triples, JSON-LD, TriG ...) against the shapes."""
+    return validate_graph(read_graph(path))
+
+
 __all__ = [
     "ValidationReport",
     "Violation",
     "load_ontology",
     "load_shapes",
+    "read_graph",
+    "validate_file",
     "validate_graph",
 ]

@@ -38,6 +38,7 @@ from kg.namespaces import KG, OA, SCHEMA
 
 LAYOUT_SEED = 20240601
 VIS_VERSION = "9.1.2"
+LABEL_WIDTH = 18  # columns per line of a drawn label; a CJK character takes two
 FONT_FACE = "'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif"
 
 
@@ -360,7 +361,7 @@ def graph_view(graph: Graph, *, physics_threshold: int = 1000) -> GraphView:
             iri=str(node),
             kind=kind,
             name=name,
-            label=wrap_label(name, width=28 if kind == "Province" else 24),
+            label=wrap_label(name, width=LABEL_WIDTH),
             color=CLASS_STYLES[kind].color,
             shape=CLASS_STYLES[kind].shape,
             size=_size(degree[i]),
@@ -421,17 +422,32 @@ def _provinces(kinds: list[str], edges: Iterable[EdgeView]) -> list[set[int]]:
 
 
 def _spring_positions(n: int, edges: tuple[EdgeView, ...]) -> list[tuple[float, float]]:
-    """A seeded force-directed layout, the starting point for the page's physics."""
-    if n == 0:
-        return []
-    import networkx as nx
+    """A seeded force-directed layout of the linked nodes, the start for the page's physics.
 
-    g = nx.Graph()
-    g.add_nodes_from(range(n))
-    g.add_edges_from((e.source, e.target) for e in edges)
-    scale = 90.0 * math.sqrt(n) + 100.0
-    pos = nx.spring_layout(g, seed=LAYOUT_SEED, iterations=100, scale=scale)
-    return [(round(float(pos[i][0]), 1), round(float(pos[i][1]), 1)) for i in range(n)]
+    Nodes without an edge would drift to the rim and shrink everything else; they
+    sit on a grid below instead, where the page keeps them out of the physics.
+    """
+    positions = [(0.0, 0.0)] * n
+    linked = sorted({e.source for e in edges} | {e.target for e in edges})
+    bottom = 0.0
+    if linked:
+        import networkx as nx
+
+        g = nx.Graph()
+        g.add_nodes_from(linked)
+        g.add_edges_from((e.source, e.target) for e in edges)
+        scale = 60.0 * math.sqrt(len(linked)) + 60.0
+        pos = nx.spring_layout(g, seed=LAYOUT_SEED, iterations=100, scale=scale)
+        for i in linked:
+            positions[i] = (round(float(pos[i][0]), 1), round(float(pos[i][1]), 1))
+        bottom = scale + 200.0
+    isolated = sorted(set(range(n)) - set(linked))
+    columns = max(1, math.ceil(math.sqrt(len(isolated) * 2.5)))
+    cell_x, cell_y = 170.0, 80.0
+    for k, i in enumerate(isolated):
+        row, col = divmod(k, columns)
+        positions[i] = (round((col - (columns - 1) / 2) * cell_x, 1), round(bottom + row * cell_y, 1))
+    return positions
 
 
 def _cluster_positions(
@@ -555,8 +571,8 @@ def vis_options(view: GraphView) -> dict[str, Any]:
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {
                 "gravitationalConstant": -80,
-                "centralGravity": 0.01,
-                "springLength": 110,
+                "centralGravity": 0.015,
+                "springLength": 90,
                 "springConstant": 0.06,
                 "damping": 0.6,
                 "avoidOverlap": 0.4,
@@ -564,7 +580,7 @@ def vis_options(view: GraphView) -> dict[str, Any]:
             "maxVelocity": 40,
             "minVelocity": 1.5,
             "timestep": 0.4,
-            "stabilization": {"enabled": True, "iterations": 250, "updateInterval": 25},
+            "stabilization": {"enabled": True, "iterations": 250, "updateInterval": 25, "fit": False},
         }
     return {
         "autoResize": True,
@@ -581,7 +597,7 @@ def vis_options(view: GraphView) -> dict[str, Any]:
         },
         "nodes": {
             "borderWidth": 1,
-            "font": {"face": FONT_FACE, "size": 14, "color": "#222", "strokeWidth": 3,
+            "font": {"face": FONT_FACE, "size": 18, "color": "#222", "strokeWidth": 4,
                      "strokeColor": "#ffffff"},
             "scaling": {"label": {"drawThreshold": 6}},
         },
@@ -590,7 +606,7 @@ def vis_options(view: GraphView) -> dict[str, Any]:
             "smooth": False if large else {"type": "continuous", "roundness": 0.2},
             "width": 1.2,
             "selectionWidth": 2,
-            "font": {"face": FONT_FACE, "size": 10, "color": "#666", "strokeWidth": 3,
+            "font": {"face": FONT_FACE, "size": 12, "color": "#666", "strokeWidth": 3,
                      "strokeColor": "#ffffff", "align": "middle"},
         },
     }
@@ -843,7 +859,8 @@ _SCRIPT = r"""
   var nodes = new vis.DataSet(DATA.nodes.map(function (n) {
     var item = { id: n.id, label: n.label, shape: n.shape, color: n.color, size: n.size,
                  x: n.x, y: n.y, hidden: false };
-    if (n.kind === "Province") { item.font = { size: 22, face: DATA.options.nodes.font.face }; }
+    if (DATA.physics && !adj[n.id].length) { item.physics = false; }
+    if (n.kind === "Province") { item.font = { size: 28, face: DATA.options.nodes.font.face }; }
     return item;
   }));
   var edges = new vis.DataSet(DATA.edges.map(function (e) {
@@ -851,6 +868,10 @@ _SCRIPT = r"""
     var item = { id: e.id, from: e.from, to: e.to,
                  color: { color: r.color, highlight: r.color, hover: r.color, opacity: 0.75 } };
     if (DATA.edgeLabels) { item.label = r.name; }
+    if (DATA.physics) {  // longer springs round hubs leave room for their leaves' labels
+      var hub = Math.max(byId[e.from].degree, byId[e.to].degree);
+      item.length = 70 + 12 * Math.min(hub, 15);
+    }
     return item;
   }));
   var container = document.getElementById("kg-network");
@@ -861,10 +882,35 @@ _SCRIPT = r"""
     window.kgDrawMs = performance.now();
     document.body.setAttribute("data-drawn", "true");
   });
+  var linked = DATA.nodes.filter(function (n) { return adj[n.id].length; })
+    .map(function (n) { return n.id; });
+  var isolated = DATA.nodes.filter(function (n) { return !adj[n.id].length; })
+    .map(function (n) { return n.id; });
+  function fitStart() {
+    network.fit({ nodes: linked.length ? linked : undefined, animation: false });
+  }
+  // Nodes without an edge stay out of the physics, on a grid below the settled graph.
+  function placeIsolated() {
+    if (!linked.length || !isolated.length) { return; }
+    var pos = network.getPositions(linked), minX = Infinity, maxX = -Infinity, maxY = -Infinity;
+    linked.forEach(function (id) {
+      minX = Math.min(minX, pos[id].x); maxX = Math.max(maxX, pos[id].x);
+      maxY = Math.max(maxY, pos[id].y);
+    });
+    var cellX = 190, cellY = 90;
+    var columns = Math.max(4, Math.floor((maxX - minX) / cellX) + 1);
+    isolated.forEach(function (id, k) {
+      network.moveNode(id, minX + (k % columns) * cellX, maxY + 200 + Math.floor(k / columns) * cellY);
+    });
+  }
   if (DATA.physics) {
     network.once("stabilizationIterationsDone", function () {
       window.kgStableMs = performance.now();
+      placeIsolated();
+      fitStart();
     });
+  } else {
+    fitStart();
   }
 
   // ----- tooltip: built from text nodes, never from HTML

@@ -11,16 +11,17 @@ rows (aliases, one-character abbreviations, Wikidata ids) are general knowledge
 written below.
 
 Short forms (武汉 for 武汉市, 恩施 for 恩施土家族苗族自治州) are kept only when
-they are not common words: jieba's dictionary must tag them as a place name
-(``ns``) or not know them at all, and they must not be one of ``GENERIC``.
-Prefecture-level short forms are exempt from the jieba test (jieba tags 恩施,
-仙桃 and 神农架 as plain nouns), never from ``GENERIC``.
+they are not common words: not in ``GENERIC`` or ``COMMON_WORDS``, and jieba's
+dictionary tags them as a place name (``ns``), does not know them, or knows them
+only as a rare word or a less common proper noun (see ``acceptable``).
+Prefecture-level short forms skip the jieba test (jieba tags 恩施, 仙桃 and
+神农架 as plain nouns), never the word lists.
 
-Run from the repository root::
+Run from the repository root (see kg/data/SOURCES.md)::
 
-    pip install jionlp
+    pip install jionlp==1.5.31
     python scripts/make_gazetteer.py          # writes kg/data/*.tsv
-    python scripts/make_gazetteer.py --check  # fails if the files would change
+    python scripts/make_gazetteer.py --check  # exit 1 if the files would change
 """
 
 from __future__ import annotations

@@ -212,7 +212,7 @@ def find_enterprises(text: str, tokens: list[tuple[int, str]]) -> list[Found]:
         start = _extend_left(text, tokens, match.start(), max_chars=16)
         name = text[start : match.end()]
         stem = name[: -len(match.group())]
-        if len(stem) < 2 or lx.NOT_ENTERPRISE.search(stem) or not name_like(stem):
+        if len(stem) < 2 or lx.NOT_ENTERPRISE.search(stem) or not company_stem(stem):
             continue
         found.append(Found(start, match.end(), Kind.ENTERPRISE, name))
     for match in _FACILITY_OPENS.finditer(text):
@@ -278,6 +278,28 @@ def name_like(name: str) -> bool:
     if any(tags.get(w, "") in {"v", "vn"} and w not in lx.TRADE_SUFFIXES for w in words):
         return False
     return any(is_proper(word) for word in words)
+
+
+def company_stem(stem: str) -> bool:
+    """Whether ``stem`` + 集团/有限公司 names a firm: a name, or words that are no phrase.
+
+    远航集团 is a firm; 上市公司, 不断完善公司 and 省内上市公司 are not.
+    """
+    import jieba
+
+    if name_like(stem):
+        return True
+    freq, tags = _jieba_vocab()
+    words = jieba.lcut(stem)
+    if len(words) == 1 and (freq.get(stem) or 0) > 1000:
+        return False
+    for word in words:
+        tag = tags.get(word, "")
+        if tag[:1] in {"d", "p", "r", "c", "u", "b", "s", "f", "m", "q"}:
+            return False
+        if tag.startswith("v") and (freq.get(word) or 0) > 1000:
+            return False
+    return True
 
 
 def _tag(word: str) -> str:

@@ -73,7 +73,7 @@ def issuing_province(
     national = [m.end() + offset for m in lx.NATIONAL_ISSUERS.finditer(text)]
     chosen = before[-1] if before else (after[0] if after else None)
     nearest_national = max((n for n in national if n <= plan.start), default=-1)
-    if chosen is not None and nearest_national > chosen.end and chosen in before:
+    if nearest_national >= 0 and (chosen is None or chosen not in before or nearest_national > chosen.end):
         return None, None  # 工信部 stands between the province and the plan
     if chosen is None and national:
         return None, None

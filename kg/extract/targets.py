@@ -25,7 +25,8 @@ _CLAUSE = re.compile(r"[，,；;：:。！？!?\n]")
 _STRUCTURE_AFTER = re.compile(r"^(个)?(方面|章|条|节|款|大|环节|重点任务|项任务|项措施|项重点|类|部分|篇)")
 _STRUCTURE_BEFORE = re.compile(r"(共|分为|包括|涵盖|从)[^，,；;。]{0,6}$")
 _INCENTIVE = re.compile(r"(给予|奖励|补助|补贴|资助)")
-_FORWARD = re.compile(r"(到\s*\d{4}\s*年|至\s*\d{4}\s*年|力争|目标|争取|确保|计划|预计|将|每年|年均|以上)")
+_BARE_YEAR = re.compile(r"(?<![到至争计])(?:19|20)\d{2}\s*年(?!\s*(?:底|末|年底|年末|前|内|起))")
+_FORWARD = re.compile(r"(到\s*\d{4}\s*年|至\s*\d{4}\s*年|力争|目标|争取|确保|计划|预计|将|每年|年均)")
 _EFFECT = re.compile(r"(带动|拉动|撬动)")
 _COUNTED_ITEMS = re.compile(r"^[^，。；]{0,8}?(项目|企业|产品|平台|工厂|园区)")
 _SPENT = re.compile(r"(已|累计|完成|下达|拨付|安排|统筹|总投资|投资额|投入了|共投入|资金)")
@@ -101,6 +102,8 @@ def is_goal(clause: str, sentence: str, before: str) -> bool:
     past = list(lx.PAST_MARKERS.finditer(before))
     if past and not _FORWARD.search(before[past[-1].end() :]):
         return False
+    if _BARE_YEAR.search(clause) and not _FORWARD.search(clause):
+        return False  # 2022年全省工业增加值增长7.2%: a statement about that year
     return bool(lx.TARGET_MARKERS.search(sentence))
 
 
