@@ -193,8 +193,9 @@ def read_graph(path: str | Path) -> Graph:
             dataset = Dataset()
             dataset.parse(path, format=fmt)
             graph = Graph()
-            for s, p, o, _ in dataset.quads((None, None, None, None)):
-                graph.add((s, p, o))
+            for named in dataset.graphs():
+                for triple in named:
+                    graph.add(triple)
             return graph
         return Graph().parse(path, format=fmt)
     except (OSError, SyntaxError, ValueError, ParserError) as error:

@@ -82,13 +82,20 @@ def issuing_province(
     if chosen is not None:
         province = _agency_province(chosen.entity, main_province)
         return province, chosen.entity if province else None
-    title = plan.entity.label
+    return _titled_province(plan.entity.label), None
+
+
+def _titled_province(title: str) -> Entity | None:
+    """The province a plan's title opens with (《青海省…方案》), if any."""
+    from kg.extract.resolve import province_entity
+    from kg.gazetteer import load_gazetteer
+
     gazetteer = load_gazetteer()
-    for n in (4, 3, 2):
+    for n in (5, 4, 3, 2):
         division = gazetteer.province_by_alias(title[:n])
         if division is not None:
-            return province_entity(division.code), None
-    return None, None
+            return province_entity(division.code)
+    return None
 
 
 def _agency_province(agency: Entity, main_province: str | None) -> Entity | None:
@@ -105,14 +112,24 @@ def _agency_province(agency: Entity, main_province: str | None) -> Entity | None
     return None
 
 
+_IN_FORCE = re.compile(r"(按照|根据|依据|落实|贯彻|启动实施|实施了|执行)[^，。；]{0,4}$")
+
+
 def find_issues(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterator[Statement]:
+    """Province → plan when the sentence reports the plan issued, or a plan titled with the
+    province's name in force (按照《青海省…实施方案》要求)."""
     text = sentence.text
-    if not _ISSUE_VERB.search(text):
-        return
+    verb = bool(_ISSUE_VERB.search(text))
     provinces = article_provinces(doc)
     main = provinces[0] if provinces else None
     evidence = evidence_of(doc, sentence)
     for plan in (m for m in mentions if m.kind is Kind.PLAN):
+        if not verb:
+            cue = doc.text[max(sentence.start_char, plan.start - 9) : max(sentence.start_char, plan.start - 1)]
+            if not (_IN_FORCE.search(cue) and _titled_province(plan.entity.label)):
+                continue
+            yield Statement(_titled_province(plan.entity.label), Relation.ISSUES, plan.entity, evidence)
+            continue
         province, agency = issuing_province(text, sentence.start_char, plan, mentions, main)
         if province is None:
             continue
