@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from rdflib import RDF, RDFS, Dataset, Graph, Literal
+from rdflib import RDF, RDFS, Graph, Literal
 from rdflib.term import Node
 
 from kg.errors import InputError
@@ -499,22 +499,8 @@ def read_gold(path: Path) -> dict[str, Any]:
     return gold
 
 
-def read_graph(path: Path) -> Graph:
-    """A graph file in any RDF format rdflib knows by its suffix; named graphs are merged."""
-    path = Path(path)
-    try:
-        if path.suffix in (".trig", ".nq"):
-            dataset = Dataset(default_union=True)
-            dataset.parse(path)
-            graph = Graph()
-            for s, p, o, _ in dataset.quads():
-                graph.add((s, p, o))
-            return graph
-        return Graph().parse(path)
-    except Exception as error:  # rdflib raises many kinds for a bad file
-        raise InputError(str(path), f"cannot read the graph: {error}") from error
-
-
 def evaluate_files(graph: Path, gold: Path) -> Evaluation:
-    """Score the graph file ``graph`` against the gold file ``gold``."""
+    """Score the graph file ``graph`` (Turtle, TriG, JSON-LD ...) against the gold file ``gold``."""
+    from kg.validate import read_graph
+
     return evaluate(read_graph(graph), read_gold(gold))

@@ -367,7 +367,7 @@ def _value_range(number: str) -> tuple[Decimal, Decimal | None] | None:
     Arabic digits never reach cn2an. Vague counts give ranges: 十几 -> 11-19,
     数十 -> 20-90, 两三 -> 2-3.
     """
-    if number[0].isdigit():
+    if number[0] in "0123456789":
         digits = number.split(".")[0].replace(",", "")
         too_long = len(digits) > (13 if "," in number else 9)
         if too_long or (len(digits) > 1 and digits[0] == "0"):
@@ -434,7 +434,7 @@ def _is_ordinary_word(text: str, match: re.Match[str]) -> bool:
     if text.startswith(_UNIT_NOT_BEFORE.get(match["unit"], ()), unit_end):
         return True
     first = match["n1"]
-    if first[0].isdigit():
+    if first[0] in "0123456789":
         return False
     if _idiom_length(text, match.start("n1")):
         return True

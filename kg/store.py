@@ -22,6 +22,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 import uuid
@@ -844,12 +845,23 @@ class Server:
         return f"{self.url}/store"
 
     def wait(self) -> int:
-        """Block until the server exits (Ctrl-C stops it)."""
+        """Block until the server exits; Ctrl-C or SIGTERM stops it (and its process)."""
+        import signal
+        import threading
+
+        def interrupt(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, interrupt) if main else None
         try:
             return self.process.wait()
         except KeyboardInterrupt:
-            self.stop()
             return 0
+        finally:
+            self.stop()
+            if main:
+                signal.signal(signal.SIGTERM, previous)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -881,33 +893,36 @@ def serve(
     """
     import httpx
 
-    binary = oxigraph_binary()
-    port = port or free_port()
-    command = [binary, "serve" if writable else "serve-read-only"]
     folder = Path(store) if store is not None else None
-    if folder is not None:
-        if not writable and not is_store(folder):
-            raise StoreError(f"{folder}: not an Oxigraph store; create it with kg load")
-        command += ["--location", str(folder)]
-    elif not writable:
+    if folder is None and not writable:
         raise StoreError("a read-only server needs --store DIR")
+    occupied = folder is not None and folder.is_dir() and any(folder.iterdir())
+    if folder is not None and not is_store(folder) and (not writable or occupied):
+        raise StoreError(f"{folder}: not an Oxigraph store; create it with kg load")
+    port = port or free_port()
+    command = [oxigraph_binary(), "serve" if writable else "serve-read-only"]
+    if folder is not None:
+        command += ["--location", str(folder)]
     command += ["--bind", f"127.0.0.1:{port}", "--union-default-graph"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    server = Server(process, f"http://127.0.0.1:{port}", folder, writable)
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
-            raise StoreError(f"the oxigraph server stopped at start: {_first_line(stderr)}")
-        try:
-            httpx.get(server.query_url, params={"query": "ASK {}"}, timeout=1.0)
-            return server
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            server.stop()
-            raise StoreError(f"the oxigraph server did not answer on port {port}")
-        time.sleep(0.05)
+    # A file, not a pipe: a long-running server must never block on a full pipe.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        server = Server(process, f"http://127.0.0.1:{port}", folder, writable)
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                log.seek(0)
+                stderr = log.read().decode("utf-8", "replace")
+                raise StoreError(f"the oxigraph server stopped at start: {_first_line(stderr)}")
+            try:
+                httpx.get(server.query_url, params={"query": "ASK {}"}, timeout=1.0)
+                return server  # the server keeps its own descriptor of the log
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                server.stop()
+                raise StoreError(f"the oxigraph server did not answer on port {port}")
+            time.sleep(0.05)
 
 
 # --------------------------------------------------------------------------- pushing
@@ -951,10 +966,7 @@ def push(
     fmt = rdf_format(path)
     target = _graph_node(graph or graph_iri(path))
     try:
-        triples = [
-            quad.triple if fmt.supports_datasets else quad
-            for quad in ox.parse(path=str(path), format=fmt)
-        ]
+        triples = [quad.triple for quad in ox.parse(path=str(path), format=fmt)]
     except SyntaxError as error:
         raise _parse_problem(path, error) from None
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""

@@ -8,6 +8,7 @@ inferring types from ``rdfs:domain``/``rdfs:range`` would type every subject of
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -191,7 +192,10 @@ def read_graph(path: str | Path) -> Graph:
     try:
         if fmt in ("trig", "nquads"):
             dataset = Dataset()
-            dataset.parse(path, format=fmt)
+            with warnings.catch_warnings():
+                # rdflib's quad parsers use its own deprecated ConjunctiveGraph
+                warnings.filterwarnings("ignore", category=DeprecationWarning, module="rdflib")
+                dataset.parse(path, format=fmt)
             graph = Graph()
             for named in dataset.graphs():
                 for triple in named:
@@ -199,7 +203,8 @@ def read_graph(path: str | Path) -> Graph:
             return graph
         return Graph().parse(path, format=fmt)
     except (OSError, SyntaxError, ValueError, ParserError) as error:
-        raise InputError(str(path), f"cannot read it as {fmt}: {error}") from error
+        reason = " ".join(str(error).split())  # parser messages span lines
+        raise InputError(str(path), f"cannot read it as {fmt}: {reason}") from error
 
 
 def validate_file(path: str | Path) -> ValidationReport:

@@ -20,7 +20,7 @@ from kg.evaluate import (
     same_or_containing,
     same_plan,
 )
-from kg.graph import build_graph
+from kg.graph import build_dataset, build_graph
 from kg.types import (
     Article,
     ArticleFacts,
@@ -304,4 +304,16 @@ def test_evaluate_cli_bad_graph(files):
     graph_file.write_text("this is not turtle", encoding="utf-8")
     result = CliRunner().invoke(cli, ["eval", str(graph_file), str(gold_file)])
     assert result.exit_code == 2
-    assert "cannot read the graph" in result.output
+    assert "kg.ttl: cannot read" in result.output
+
+
+# rdflib's own TriG serializer calls deprecated Dataset methods
+@pytest.mark.filterwarnings("ignore:Dataset.* is deprecated:DeprecationWarning")
+def test_evaluate_cli_reads_named_graphs(tmp_path, files):
+    _, gold_file = files
+    trig = tmp_path / "kg.trig"
+    facts = ArticleFacts(article=ARTICLE, statements=list(GRAPH_ITEMS))
+    build_dataset([facts]).serialize(trig, format="trig")
+    result = CliRunner().invoke(cli, ["eval", str(trig), str(gold_file), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["relations_macro_f1"] == 1.0

@@ -374,6 +374,8 @@ def test_validate_reports_evidence_by_its_iri(valid_graph):
     )
 
 
+# rdflib's own TriG serializer calls deprecated Dataset methods
+@pytest.mark.filterwarnings("ignore:Dataset.* is deprecated:DeprecationWarning")
 @pytest.mark.parametrize(
     ("name", "fmt"), [("kg.ttl", "turtle"), ("kg.nt", "nt"), ("kg.trig", "trig")]
 )

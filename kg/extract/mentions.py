@@ -146,21 +146,40 @@ def find_places(text: str, doc: Doc | None = None) -> list[Found]:
 
 
 def find_zones(text: str, tokens: list[tuple[int, str]], places: list[Found]) -> list[Found]:
-    """Development zones, new areas and parks: a name ending in a zone suffix."""
-    suffixes = "|".join(sorted(map(re.escape, lx.ZONE_SUFFIXES), key=len, reverse=True))
+    """Development zones, new areas and parks: a proper name ending in a zone suffix.
+
+    A strong suffix (高新区, 新区, 经济开发区 …) makes a zone of any proper name; a park word
+    (产业园, 软件园, 数谷 …) needs a place that opens the name, a location cue before it
+    (在, 落户, 位于) or a sign after it that it is a place (建设, 内, a list of parks).
+    """
     place_at = {p.start: p for p in places}
     found = []
-    for match in re.finditer(suffixes, text):
-        start = _extend_left(text, tokens, match.start(), max_chars=12, place_at=place_at)
+    for match in _ZONE_SUFFIX.finditer(text):
+        start = _extend_left(
+            text, tokens, match.start(), max_chars=16, place_at=place_at, verbs_end=False
+        )
+        if start >= 1 and text[start - 1] in ")）":  # 西部(重庆)科学城
+            opening = max(text.rfind("(", 0, start), text.rfind("（", 0, start))
+            if opening > 0 and start - opening <= 6:
+                start = _extend_left(text, tokens, opening, max_chars=8, place_at=place_at)
         name = text[start : match.end()]
         stem = name[: -len(match.group())]
-        if len(stem) < 2 or lx.ZONE_GENERIC_PREFIX.match(name) or not _NAME_CHAR.match(stem):
+        if len(stem) < 2 or lx.ZONE_GENERIC_PREFIX.match(name):
             continue
+        opened = start in place_at
         strong = not match.group().endswith(("园", "谷", "港区", "园区"))
+        bare = re.sub(r"[()（）·]", "", stem)
+        named_place = strong and (_tag(bare) == "ns" or _contains_place(bare))
+        if not opened and not name_like(bare) and not named_place:
+            continue  # 首个…示范区, 国家未来产业先导区: a description, not a name
         located = re.search(r"(在|落户|位于|入驻|坐落于|于)$", text[max(0, start - 3) : start])
-        if strong or start in place_at or located:
+        placed_after = re.match(r"(建设|内|中|里|、|等)", text[match.end() : match.end() + 2])
+        if strong or opened or located or placed_after:
             found.append(Found(start, match.end(), Kind.DISTRICT, name))
     return found
+
+
+_ZONE_SUFFIX = re.compile("|".join(sorted(map(re.escape, lx.ZONE_SUFFIXES), key=len, reverse=True)))
 
 
 def _extend_left(
@@ -169,6 +188,7 @@ def _extend_left(
     end: int,
     max_chars: int,
     place_at: dict[int, Found] | None = None,
+    verbs_end: bool = True,
 ) -> int:
     """Start of the name that ends at ``end``: whole tokens leftwards up to a stop word."""
     start = end
@@ -181,7 +201,7 @@ def _extend_left(
             break
         if end - idx > max_chars:
             break
-        if _is_verb(word) and start != end:
+        if start != end and (word in _verbs() or (verbs_end and _is_verb(word))):
             break
         start = idx
         if place_at and idx in place_at:
@@ -273,7 +293,7 @@ def name_like(name: str) -> bool:
         return True
     words = jieba.lcut(name)
     _, tags = _jieba_vocab()
-    if tags.get(words[0], "")[:1] in {"v", "d", "p", "c", "a", "r", "m", "f"}:
+    if tags.get(words[0], "")[:1] in {"v", "d", "p", "c", "a", "r", "m", "f", "s"}:
         return False  # 深化算力应用, 从加强梯度培育: a phrase, not a name
     if any(tags.get(w, "") in {"v", "vn"} and w not in lx.TRADE_SUFFIXES for w in words):
         return False
@@ -358,6 +378,11 @@ def place_opened(text: str, found: Found) -> bool:
     )
 
 
+def _contains_place(text: str) -> bool:
+    _, index = _place_index()
+    return bool(index.find(text))
+
+
 def _place_prefix(name: str) -> str | None:
     """The longest known place name that opens ``name`` (十堰 in 十堰华润怡宝)."""
     gazetteer, _ = _place_index()
@@ -406,10 +431,7 @@ def find_mentions(text: str, doc: Doc | None = None) -> tuple[list[Found], dict[
     zones = find_zones(text, tokens, places)
     enterprises = find_enterprises(text, tokens)
     agencies = find_agencies(text, places)
-    # A zone that opens with a known place keeps the place as its own mention too.
-    mentions = _select([*plans, *zones, *enterprises, *agencies, *places])
-    inner = [p for p in places if any(z.start == p.start and z.end > p.end for z in zones)]
-    return sorted([*mentions, *inner], key=lambda f: (f.start, f.end)), aliases
+    return _select([*plans, *zones, *enterprises, *agencies, *places]), aliases
 
 
 def normalise(text: str) -> str:

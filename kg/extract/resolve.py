@@ -38,50 +38,78 @@ def province_entity(code: str) -> Entity:
     )
 
 
-def place_entity(name: str, context_provinces: tuple[str, ...] = ()) -> Entity:
-    """The district a place name denotes, with its containing divisions."""
+def place_entity(
+    name: str, context_provinces: tuple[str, ...] = (), mentioned: frozenset[str] = frozenset()
+) -> Entity | None:
+    """The district a place name denotes, part of the nearest enclosing place the article
+    names (``mentioned`` division codes), else of its province."""
     from kg.gazetteer import load_gazetteer
 
     gazetteer = load_gazetteer()
     division = gazetteer.resolve(name, context_provinces)
+    if division is not None and _far_alias(name, division, context_provinces):
+        return None
     if division is None:
-        return _zone_entity(name, context_provinces)
+        return _zone_entity(name, context_provinces, mentioned)
     if division.level == "province":
         return province_entity(division.code)
-    return _division_entity(division)
+    return _division_entity(division, mentioned)
 
 
-def _division_entity(division) -> Entity:
+def _far_alias(name: str, division, context_provinces: tuple[str, ...]) -> bool:
+    """A county's short name (仙桃) in an article about other provinces is likely something else."""
+    return (
+        division.level == "county"
+        and name != division.name
+        and bool(context_provinces)
+        and division.province_code not in context_provinces
+    )
+
+
+def _division_entity(division, mentioned: frozenset[str] = frozenset()) -> Entity:
+    return Entity(
+        Kind.DISTRICT, division.code, division.name, code=division.code, level=division.level,
+        part_of=_enclosing(division, mentioned),
+    )
+
+
+def _enclosing(division, mentioned: frozenset[str]) -> Entity | None:
+    """The nearest ancestor named in the article, else the province.
+
+    Places the article does not name are not added as nodes of their own; their
+    codes still tell the whole hierarchy (GB/T 2260)."""
     from kg.gazetteer import load_gazetteer
 
     gazetteer = load_gazetteer()
     parent = gazetteer.parent(division)
-    if parent is None:
-        part_of = None
-    elif parent.level == "province":
-        part_of = province_entity(parent.code)
-    else:
-        part_of = _division_entity(parent)
-    return Entity(
-        Kind.DISTRICT, division.code, division.name, code=division.code, level=division.level,
-        part_of=part_of,
-    )
+    while parent is not None and parent.level != "province":
+        if parent.code in mentioned:
+            return _division_entity(parent, mentioned)
+        parent = gazetteer.parent(parent)
+    return province_entity(division.province_code) if division.level != "province" else None
 
 
-def _zone_entity(name: str, context_provinces: tuple[str, ...]) -> Entity:
-    """A zone or park the gazetteer does not know: identity is its name; part of its opening place."""
-    from kg.gazetteer import NameIndex, load_gazetteer
+def _zone_entity(name: str, context_provinces: tuple[str, ...], mentioned: frozenset[str]) -> Entity:
+    """A zone or park the gazetteer does not know: identity is its name; it is part of the
+    place that opens its name (孝感市高新区 → 孝感市) or of that place's province."""
+    from kg.gazetteer import load_gazetteer
 
     gazetteer = load_gazetteer()
     part_of = None
-    for start, _end, surface, _ in NameIndex((n, n) for n in _prefixes(name)).find(name):
-        if start == 0:
-            division = gazetteer.resolve(surface, context_provinces)
-            if division is not None and division.level != "province":
-                part_of = _division_entity(division)
-            elif division is not None:
-                part_of = province_entity(division.code)
+    for prefix in _prefixes(name):
+        division = gazetteer.resolve(prefix, context_provinces)
+        if division is None:
+            continue
+        if division.level == "province":
+            part_of = province_entity(division.code)
+        elif division.code in mentioned:
+            part_of = _division_entity(division, mentioned)
+        else:
+            part_of = province_entity(division.province_code)
         break
+    else:
+        if len(context_provinces) == 1:
+            part_of = province_entity(context_provinces[0])
     return Entity(Kind.DISTRICT, normalise(name), name, level="zone", part_of=part_of)
 
 
@@ -99,20 +127,32 @@ def agency_entity(name: str, article_provinces: tuple[str, ...]) -> Entity:
         province = province_entity(article_provinces[0])
         stem = province.label[:-1] if province.label.endswith(("省", "市")) else province.label
         label = stem + name
+    for short, full in lx.DEPARTMENT_FULL:
+        if label.endswith(short) and not label.endswith(full):
+            label = label[: -len(short)] + full
+            break
     return Entity(Kind.AGENCY, normalise(label), label)
 
 
 class Resolver:
+    mentioned: frozenset[str] = frozenset()
+
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans[MENTIONS])
         provinces = _article_provinces(spans)
         aliases = {normalise(k): v for k, v in (doc._.plan_aliases or {}).items()}
         plans = [s._.surface for s in spans if s.label_ == Kind.PLAN.value]
         firms = [s._.surface for s in spans if s.label_ == Kind.ENTERPRISE.value]
+        self.mentioned = _mentioned_codes(spans, provinces)
+        kept = []
         for span in spans:
             entity = self.resolve(span, provinces, aliases, plans, firms)
+            if entity is None:
+                continue
             span._.entity = entity
             span.kb_id_ = entity.key
+            kept.append(span)
+        doc.spans[MENTIONS] = kept
         return doc
 
     def resolve(
@@ -122,13 +162,13 @@ class Resolver:
         aliases: dict[str, str],
         plans: list[str],
         firms: list[str],
-    ) -> Entity:
+    ) -> Entity | None:
         surface = span._.surface
         kind = Kind(span.label_)
         if kind is Kind.PROVINCE:
             return province_entity(span.kb_id_)
         if kind is Kind.DISTRICT:
-            return place_entity(surface, provinces)
+            return place_entity(surface, provinces, self.mentioned)
         if kind is Kind.PLAN:
             title = full_plan_title(surface, aliases, plans)
             return Entity(Kind.PLAN, plan_key(title), title)
@@ -152,6 +192,19 @@ def full_plan_title(title: str, aliases: dict[str, str], plans: list[str]) -> st
 
 def _core(title: str) -> str:
     return lx.PLAN_PERIOD.sub("", normalise(title))
+
+
+def _mentioned_codes(spans: list[Span], provinces: tuple[str, ...]) -> frozenset[str]:
+    from kg.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    codes = set()
+    for span in spans:
+        if span.label_ == Kind.DISTRICT.value:
+            division = gazetteer.resolve(span._.surface, provinces)
+            if division is not None:
+                codes.add(division.code)
+    return frozenset(codes)
 
 
 def _article_provinces(spans: list[Span]) -> tuple[str, ...]:
