@@ -123,6 +123,34 @@ def validate(graph: Path) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("graph.html"),
+    show_default=True, help="The HTML file to write.",
+)
+@click.option("--title", help="Page title; default: policy-kg and the graph's file name.")
+@click.option(
+    "--physics-threshold", type=click.IntRange(min=0), default=1000, show_default=True,
+    help="Past this many nodes the page starts without physics, clustered by province.",
+)
+@user_errors
+def viz(graph: Path, out: Path, title: str | None, physics_threshold: int) -> None:
+    """Render GRAPH as an interactive HTML page that works offline.
+
+    One self-contained file: search by name, filter by class and province,
+    click a node or edge for its facts, evidence sentences and articles.
+
+    \b
+    Example:
+      kg viz exports/kg.ttl -o graph.html
+    """
+    from kg.viz import render_file
+
+    path = render_file(graph, out, title=title, physics_threshold=physics_threshold)
+    click.echo(f"wrote {path}")
+
+
 @cli.command(name="eval")
 @click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))

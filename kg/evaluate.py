@@ -15,6 +15,7 @@ whole corpus.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -57,12 +58,14 @@ _DASHES = re.compile(r"[‐‑‒–—―−－~〜～]+")
 _TRAILING_PERIOD = re.compile(r"\([^()]*\d{4}[^()]*\)$")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # matching compares every label with every other
 def normalize_label(text: str) -> str:
     """The form labels are compared in: NFKC, no white space or quotes, ``-`` dashes, lower case."""
     text = unicodedata.normalize("NFKC", str(text))
     return _DASHES.sub("-", _QUOTES.sub("", text)).lower()
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def province_key(text: str) -> str:
     """A province's canonical name (重庆, 渝 and 重庆市 → 重庆市), else the normalised label."""
     from kg.gazetteer import load_gazetteer

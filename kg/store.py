@@ -823,6 +823,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # as servers bind: a port in TIME_WAIT is free, one with a listener is not
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 @dataclass
 class Server:
     """A running Oxigraph server: ``url`` + ``/query``, ``/update``, ``/store`` (Graph Store)."""
@@ -900,6 +911,8 @@ def serve(
     if folder is not None and not is_store(folder) and (not writable or occupied):
         raise StoreError(f"{folder}: not an Oxigraph store; create it with kg load")
     port = port or free_port()
+    if not _port_free(port):
+        raise StoreError(f"port {port} on 127.0.0.1 is in use; choose another with --port")
     command = [oxigraph_binary(), "serve" if writable else "serve-read-only"]
     if folder is not None:
         command += ["--location", str(folder)]
@@ -916,7 +929,9 @@ def serve(
                 raise StoreError(f"the oxigraph server stopped at start: {_first_line(stderr)}")
             try:
                 httpx.get(server.query_url, params={"query": "ASK {}"}, timeout=1.0)
-                return server  # the server keeps its own descriptor of the log
+                if process.poll() is None:
+                    return server  # the server keeps its own descriptor of the log
+                continue
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:

@@ -38,6 +38,7 @@ from kg.namespaces import KG, OA, SCHEMA
 
 LAYOUT_SEED = 20240601
 VIS_VERSION = "9.1.2"
+NODE_FONT, PROVINCE_FONT = 18, 28  # label sizes in canvas pixels at zoom 1
 LABEL_WIDTH = 18  # columns per line of a drawn label; a CJK character takes two
 FONT_FACE = "'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif"
 
@@ -434,7 +435,7 @@ def _spring_positions(n: int, edges: tuple[EdgeView, ...]) -> list[tuple[float, 
         scale = 60.0 * math.sqrt(len(linked)) + 60.0
         index = {node: k for k, node in enumerate(linked)}
         pairs = [(index[e.source], index[e.target]) for e in edges]
-        pos = _fruchterman_reingold(len(linked), pairs, scale)
+        pos = _fruchterman_reingold(len(linked), pairs, scale, 100 if len(linked) <= 500 else 50)
         for node, k in index.items():
             positions[node] = (round(float(pos[k][0]), 1), round(float(pos[k][1]), 1))
         bottom = scale + 200.0
@@ -619,7 +620,13 @@ def vis_options(view: GraphView) -> dict[str, Any]:
             "maxVelocity": 40,
             "minVelocity": 1.5,
             "timestep": 0.4,
-            "stabilization": {"enabled": True, "iterations": 250, "updateInterval": 25, "fit": False},
+            # ~250 iterations settle a few hundred nodes; fewer past that keep it to seconds.
+            "stabilization": {
+                "enabled": True,
+                "iterations": max(60, min(250, 60000 // max(len(view.nodes), 1))),
+                "updateInterval": 25,
+                "fit": False,
+            },
         }
     return {
         "autoResize": True,
@@ -636,7 +643,7 @@ def vis_options(view: GraphView) -> dict[str, Any]:
         },
         "nodes": {
             "borderWidth": 1,
-            "font": {"face": FONT_FACE, "size": 18, "color": "#222", "strokeWidth": 4,
+            "font": {"face": FONT_FACE, "size": NODE_FONT, "color": "#222", "strokeWidth": 4,
                      "strokeColor": "#ffffff"},
             "scaling": {"label": {"drawThreshold": 6}},
         },
@@ -660,6 +667,7 @@ def page_data(view: GraphView, title: str) -> dict[str, Any]:
         "title": title,
         "physics": view.physics,
         "edgeLabels": view.physics,
+        "provinceFont": PROVINCE_FONT,
         "kinds": [
             {"kind": k, "name": s.name, "color": s.color, "shape": s.shape, "symbol": s.symbol,
              "count": counts.get(k, 0)}
@@ -749,21 +757,16 @@ def render_html(
 
 
 def render_file(
-    source: Path, path: Path, *, title: str = "policy-kg", physics_threshold: int = 1000
+    source: Path, path: Path, *, title: str | None = None, physics_threshold: int = 1000
 ) -> Path:
-    """Read a graph file (any RDF syntax rdflib knows by its suffix) and render its page."""
-    from rdflib.util import guess_format
+    """Read a graph file (Turtle, N-Triples, JSON-LD, TriG ...) and write its page to ``path``."""
+    from kg.validate import read_graph
 
-    from kg.errors import InputError
-
-    graph = Graph()
-    try:
-        graph.parse(source, format=guess_format(str(source)) or "turtle")
-    except (OSError, ValueError, SyntaxError) as error:
-        raise InputError(str(source), f"cannot read the graph: {error}") from error
-    except Exception as error:  # rdflib's parsers raise their own exception types
-        raise InputError(str(source), f"cannot parse the graph: {error}") from error
-    return render_html(graph, path, title=title, physics_threshold=physics_threshold)
+    graph = read_graph(source)
+    return render_html(
+        graph, path, title=title or f"policy-kg · {source.name}",
+        physics_threshold=physics_threshold,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -899,7 +902,7 @@ _SCRIPT = r"""
     var item = { id: n.id, label: n.label, shape: n.shape, color: n.color, size: n.size,
                  x: n.x, y: n.y, hidden: false };
     if (DATA.physics && !adj[n.id].length) { item.physics = false; }
-    if (n.kind === "Province") { item.font = { size: 28, face: DATA.options.nodes.font.face }; }
+    if (n.kind === "Province") { item.font = { size: DATA.provinceFont }; }
     return item;
   }));
   var edges = new vis.DataSet(DATA.edges.map(function (e) {
@@ -925,8 +928,15 @@ _SCRIPT = r"""
     .map(function (n) { return n.id; });
   var isolated = DATA.nodes.filter(function (n) { return !adj[n.id].length; })
     .map(function (n) { return n.id; });
+  // Province names stay legible (about 15 screen pixels) when the whole graph fits.
+  var provinceIds = DATA.nodes.filter(function (n) { return n.kind === "Province"; })
+    .map(function (n) { return n.id; });
   function fitStart() {
     network.fit({ nodes: linked.length ? linked : undefined, animation: false });
+    var size = Math.max(DATA.provinceFont, Math.round(15 / network.getScale()));
+    nodes.update(provinceIds.map(function (id) {
+      return { id: id, font: { size: size, strokeWidth: Math.max(4, Math.round(size / 6)) } };
+    }));
   }
   // Nodes without an edge stay out of the physics, on a grid below the settled graph.
   function placeIsolated() {
@@ -1198,9 +1208,11 @@ _SCRIPT = r"""
   }
   function focusNode(id) {
     network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.1),
-                        animation: { duration: 400, easingFunction: "easeInOutQuad" } });
     showNode(id);
+    // Centre the node in the part of the canvas the details panel leaves free.
+    network.focus(id, { scale: Math.max(network.getScale(), 1.1),
+                        offset: { x: -panel.offsetWidth / 2, y: 0 },
+                        animation: { duration: 400, easingFunction: "easeInOutQuad" } });
   }
   function search(query) {
     var q = query.trim();

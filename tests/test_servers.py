@@ -149,7 +149,7 @@ def test_servers_kg_serve_runs_until_interrupted(seeds, tmp_path):
 def test_servers_serve_reports_a_busy_port(tmp_path):
     with store.serve(None, port=0, writable=True) as server:
         port = int(server.url.rsplit(":", 1)[1])
-        with pytest.raises(StoreError, match="stopped at start"):
+        with pytest.raises(StoreError, match=f"port {port} on 127.0.0.1 is in use"):
             store.serve(None, port=port, writable=True)
 
 

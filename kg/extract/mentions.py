@@ -24,10 +24,10 @@ _PLAN = re.compile(r"《([^《》\n]{2,120})》")
 _ALIAS = re.compile(r"[(（]\s*(?:以下)?简称\s*[“\"]?《([^《》]{1,30})》[”\"]?\s*[)）]")
 _QUOTED_ALIAS = re.compile(r"[(（]\s*(?:以下)?简称\s*([“\"][^《》“”\"]{1,12}[”\"][\u4e00-\u9fff]{0,6})\s*[)）]")
 _NAME_CHAR = re.compile(rf"^[{lx.CJK}A-Za-z0-9·]+$")
-_LIST_ITEM = rf"[^、，。；：,;:！？\s“”\"《》()（）]{{2,18}}"
+_LIST_ITEM = rf"[^、，。；：,;:！？\s《》()（）]{{2,18}}(?:\s*[(（][A-Za-z0-9\-\s]{{1,20}}[)）])?"
 _ENTERPRISE_LIST = re.compile(
     rf"((?:{_LIST_ITEM}、)*{_LIST_ITEM})等"
-    rf"(?:([\d一二三四五六七八九十百千万余多几]+)([家个])|"
+    rf"(?:([\d一二三四五六七八九十百千万余多几]+)([家个])|(为代表)|"
     rf"(?:重点|龙头|优质|骨干|知名|领军|头部|链主|民营|民间投资|大|国内外|一批)?"
     rf"(?:[{lx.CJK}]{{0,3}}?)(企业|公司|工厂|项目|集团|厂商|品牌|龙头|系列))"
 )
@@ -35,7 +35,9 @@ _CATEGORY = re.compile(r"等[^、]{0,6}?(高成长|科技型|创新型|成长型
 _FACILITY_TAIL = re.compile(
     r"(总部|项目|基地|工厂|产业园|生产线|研发中心|[一二三四五六七八九十\d]+期|新基地|智能制造|生产)+$"
 )
-_FACILITY_OPENS = re.compile(r"(?:总部|生产基地|基地|项目|工厂|研发中心)(?:正式)?(?:落户|位于|坐落|选址|入驻|开工|签约)")
+_FACILITY_OPENS = re.compile(
+    r"(?:总部|生产基地|基地|项目|工厂|研发中心|产业园)(?:正式|顺利|全面)?(?:落户|位于|坐落|选址|入驻|开工|签约|投产)"
+)
 _LEADING_VERBS = re.compile(
     r"^(推进|推动|加快|支持|培育|引进|依托|重点建设|重点|建设|打造|包括|如|以|建成以|其中|带动|吸引|"
     r"涌现出|涌现|认定|入选|组织|鼓励|发挥|聚焦|围绕|开工|落户|签约|引导|做强|做大|壮大|服务|"
@@ -199,6 +201,8 @@ def _extend_left(
             word = text[idx:end]
         if not word or not _NAME_CHAR.match(word) or word in lx.LEFT_STOPS:
             break
+        if start != end and word.endswith(("企业", "公司", "集团", "龙头")):
+            break  # 知名企业|远航集团: a category noun before the name
         if end - idx > max_chars:
             break
         if start != end and (word in _verbs() or (verbs_end and _is_verb(word))):
@@ -265,10 +269,16 @@ def _trade_names(text: str, tokens: list[tuple[int, str]]) -> Iterator[Found]:
             continue  # 卓越级智能工厂: a modifier of a common noun, not a firm
         if text.startswith(("产业", "基地"), idx + len(word)):
             continue  # 盐化工产业基地: an industry, not a firm
-        if proper and idx - start >= 2:
-            yield Found(start, idx + len(word), Kind.ENTERPRISE, text[start : idx + len(word)])
+        end = idx + len(word)
+        cue = _FIRM_BEFORE.search(text[max(0, start - 6) : start]) or _FIRM_AFTER.match(text[end : end + 12])
+        if proper and idx - start >= 2 and cue and name_like(text[start:idx]):
+            yield Found(start, end, Kind.ENTERPRISE, text[start:end])
 
 
+_FIRM_BEFORE = re.compile(r"(企业|龙头|公司|集团|厂商|其中[，,]|如|由|与)$")
+_FIRM_AFTER = re.compile(
+    r"^(建成|落户|投资|推出|发布|研发|生产|成为|打造|入选|签约|总部|项目|公司|集团|在|的[^，。]{0,8}(项目|基地|工厂|产品|生产线))"
+)
 _PROPER_TAGS = frozenset({"nr", "nz", "nrt", "nt", "j", "ns", "nrfg"})
 _CJK_WORD = re.compile(rf"^[{lx.CJK}]{{2,}}$")
 
@@ -279,6 +289,8 @@ def is_proper(word: str) -> bool:
         return False
     freq, tags = _jieba_vocab()
     count = freq.get(word) or 0
+    if len(word) >= 4 and all((freq.get(part) or 0) > 500 for part in (word[:2], word[2:])):
+        return False  # 不断完善: two common words, not a name
     if count == 0:
         return True
     return count < 5 or (tags.get(word, "") in _PROPER_TAGS and count < 500)
@@ -310,7 +322,15 @@ def company_stem(stem: str) -> bool:
     if name_like(stem):
         return True
     freq, tags = _jieba_vocab()
-    words = jieba.lcut(stem)
+    words = [
+        part
+        for word in jieba.lcut(stem)
+        for part in (
+            (word[:2], word[2:])
+            if len(word) >= 4 and all((freq.get(p) or 0) > 500 for p in (word[:2], word[2:]))
+            else (word,)
+        )
+    ]
     if len(words) == 1 and (freq.get(stem) or 0) > 1000:
         return False
     for word in words:
@@ -349,7 +369,8 @@ def _listed_firms(text: str) -> Iterator[Found]:
             name = _LEADING_VERBS.sub("", item)
             begin += len(item) - len(name)
             name = _FACILITY_TAIL.sub("", name)
-            name = re.split(r"[“\"(（]", name)[0]
+            name = re.split(r"[“\"(（\s]", name)[0]
+            name = re.sub(r"[A-Za-z0-9\-]+$", "", name)  # 天津港PortGPT: the firm, not its product
             place = _place_prefix(name)
             if place and len(name) - len(place) >= 2:
                 begin, name = begin + len(place), name[len(place) :]

@@ -171,6 +171,8 @@ class Resolver:
             return place_entity(surface, provinces, self.mentioned)
         if kind is Kind.PLAN:
             title = full_plan_title(surface, aliases, plans)
+            if _generic_title(title):
+                return None  # 《实施方案》 with no full title in the article names no plan
             return Entity(Kind.PLAN, plan_key(title), title)
         if kind is Kind.ENTERPRISE:
             fullest = max((f for f in firms if surface in f), key=len, default=surface)
@@ -188,6 +190,21 @@ def full_plan_title(title: str, aliases: dict[str, str], plans: list[str]) -> st
         if longer:
             return longer[0]
     return title
+
+
+_GENERIC_TITLE = re.compile(
+    r"^[“\"]?(实施|工作|行动|若干|三年|五年|专项|总体|具体|配套|相关|有关|推进|建设|发展|)+[”\"]?"
+)
+
+
+def _generic_title(title: str) -> bool:
+    """《实施方案》, 《若干措施》, 《计划》: an abbreviation, not a title."""
+    core = _core(title)
+    for suffix in sorted(lx.PLAN_SUFFIXES, key=len, reverse=True):
+        if core.endswith(suffix):
+            core = core[: -len(suffix)]
+            break
+    return len(title) <= 8 and not _GENERIC_TITLE.sub("", core)
 
 
 def _core(title: str) -> str:
