@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from kg import __version__
-from kg.errors import KgError
+from kg.errors import InputError, KgError
 
 EXIT_CODES = """\b
 Exit codes:
@@ -94,7 +94,8 @@ def build(
             progress=advance,
         )
     if report.articles == 0:
-        raise KgError("no article found in " + ", ".join(map(str, inputs)))
+        skipped = "; ".join(str(s) for s in report.skipped)
+        raise InputError(", ".join(map(str, inputs)), "no article found" + (f" ({skipped})" if skipped else ""))
     if not quiet:
         print_report(report)
     if report.conforms is False:

@@ -51,9 +51,13 @@ class _Line:
         return bool(_DATELINE.match(self.text))
 
 
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
 def clean_line(text: str) -> str:
-    """Drop invisible characters and the spaces a layout put between Chinese words."""
-    text = _INVISIBLE.sub("", text).strip()
+    """Drop invisible characters, Markdown emphasis and the spaces a layout put between
+    Chinese words."""
+    text = _EMPHASIS.sub(r"\2", _INVISIBLE.sub("", text)).strip()
     return _LAYOUT_SPACE.sub("", text)
 
 

@@ -192,10 +192,10 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def wrap_label(text: str, width: int = 24, max_lines: int = 3) -> str:
+def wrap_label(text: str, width: int = LABEL_WIDTH, max_lines: int = 3) -> str:
     """Break a label into lines of about ``width`` columns (a CJK character is two)."""
     total = _width(text.strip())
-    if total > width:  # balanced lines: no lone character on the last one
+    if width < total <= width * max_lines:  # balanced: no lone character on the last line
         width = math.ceil(total / math.ceil(total / width)) + 1
     lines: list[str] = []
     line = ""
@@ -444,7 +444,10 @@ def _spring_positions(n: int, edges: tuple[EdgeView, ...]) -> list[tuple[float, 
     cell_x, cell_y = 170.0, 80.0
     for k, i in enumerate(isolated):
         row, col = divmod(k, columns)
-        positions[i] = (round((col - (columns - 1) / 2) * cell_x, 1), round(bottom + row * cell_y, 1))
+        positions[i] = (
+            round((col - (columns - 1) / 2) * cell_x, 1),
+            round(bottom + row * cell_y, 1),
+        )
     return positions
 
 
@@ -643,8 +646,13 @@ def vis_options(view: GraphView) -> dict[str, Any]:
         },
         "nodes": {
             "borderWidth": 1,
-            "font": {"face": FONT_FACE, "size": NODE_FONT, "color": "#222", "strokeWidth": 4,
-                     "strokeColor": "#ffffff"},
+            "font": {
+                "face": FONT_FACE,
+                "size": NODE_FONT,
+                "color": "#222",
+                "strokeWidth": 4,
+                "strokeColor": "#ffffff",
+            },
             "scaling": {"label": {"drawThreshold": 6}},
         },
         "edges": {
@@ -652,8 +660,14 @@ def vis_options(view: GraphView) -> dict[str, Any]:
             "smooth": False if large else {"type": "continuous", "roundness": 0.2},
             "width": 1.2,
             "selectionWidth": 2,
-            "font": {"face": FONT_FACE, "size": 12, "color": "#666", "strokeWidth": 3,
-                     "strokeColor": "#ffffff", "align": "middle"},
+            "font": {
+                "face": FONT_FACE,
+                "size": 12,
+                "color": "#666",
+                "strokeWidth": 3,
+                "strokeColor": "#ffffff",
+                "align": "middle",
+            },
         },
     }
 
@@ -669,8 +683,14 @@ def page_data(view: GraphView, title: str) -> dict[str, Any]:
         "edgeLabels": view.physics,
         "provinceFont": PROVINCE_FONT,
         "kinds": [
-            {"kind": k, "name": s.name, "color": s.color, "shape": s.shape, "symbol": s.symbol,
-             "count": counts.get(k, 0)}
+            {
+                "kind": k,
+                "name": s.name,
+                "color": s.color,
+                "shape": s.shape,
+                "symbol": s.symbol,
+                "count": counts.get(k, 0),
+            }
             for k, s in CLASS_STYLES.items()
         ],
         "relations": [
@@ -682,19 +702,36 @@ def page_data(view: GraphView, title: str) -> dict[str, Any]:
         ],
         "nodes": [
             {
-                "id": n.id, "iri": n.iri, "kind": n.kind, "name": n.name, "label": n.label,
-                "color": n.color, "shape": n.shape, "size": n.size, "degree": n.degree,
-                "provinces": list(n.provinces), "details": [list(d) for d in n.details],
-                "mentions": list(n.mentions), "x": n.x, "y": n.y,
+                "id": n.id,
+                "iri": n.iri,
+                "kind": n.kind,
+                "name": n.name,
+                "label": n.label,
+                "color": n.color,
+                "shape": n.shape,
+                "size": n.size,
+                "degree": n.degree,
+                "provinces": list(n.provinces),
+                "details": [list(d) for d in n.details],
+                "mentions": list(n.mentions),
+                "x": n.x,
+                "y": n.y,
             }
             for n in view.nodes
         ],
         "edges": [
             {
-                "id": e.id, "from": e.source, "to": e.target, "relation": e.relation,
+                "id": e.id,
+                "from": e.source,
+                "to": e.target,
+                "relation": e.relation,
                 "evidence": [
-                    {"sentence": ev.sentence, "article": ev.article, "start": ev.start,
-                     "end": ev.end}
+                    {
+                        "sentence": ev.sentence,
+                        "article": ev.article,
+                        "start": ev.start,
+                        "end": ev.end,
+                    }
                     for ev in e.evidence
                 ],
             }
@@ -707,8 +744,13 @@ def page_data(view: GraphView, title: str) -> dict[str, Any]:
 def script_json(value: Any) -> str:
     """JSON safe inside a <script> element: no character can close it or open a comment."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escape)
     return text
 
@@ -764,7 +806,9 @@ def render_file(
 
     graph = read_graph(source)
     return render_html(
-        graph, path, title=title or f"policy-kg · {source.name}",
+        graph,
+        path,
+        title=title or f"policy-kg · {source.name}",
         physics_threshold=physics_threshold,
     )
 
@@ -949,7 +993,8 @@ _SCRIPT = r"""
     var cellX = 190, cellY = 90;
     var columns = Math.max(4, Math.floor((maxX - minX) / cellX) + 1);
     isolated.forEach(function (id, k) {
-      network.moveNode(id, minX + (k % columns) * cellX, maxY + 200 + Math.floor(k / columns) * cellY);
+      var x = minX + (k % columns) * cellX, y = maxY + 200 + Math.floor(k / columns) * cellY;
+      network.moveNode(id, x, y);
     });
   }
   if (DATA.physics) {
@@ -1238,6 +1283,7 @@ _SCRIPT = r"""
     search(input.value);
   });
   window.kg.search = search;
+  window.kg.focusNode = focusNode;
   window.kg.applyFilters = applyFilters;
   applyFilters(false);
 })();

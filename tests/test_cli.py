@@ -87,8 +87,8 @@ def test_cli_build_summary_table(tmp_path):
 
 def test_cli_build_missing_input_is_one_line_error(tmp_path):
     result = CliRunner().invoke(cli, ["build", str(tmp_path / "nope"), "-o", str(tmp_path / "out")])
-    assert result.exit_code != 0
-    assert "nope: no such file or folder" in result.output
+    assert result.exit_code == 2
+    assert "nope" in result.output and "no such file or folder" in result.output
     assert "Traceback" not in result.output
 
 
