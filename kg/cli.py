@@ -130,13 +130,13 @@ def validate(graph: Path) -> None:
     "-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("graph.html"),
     show_default=True, help="The HTML file to write.",
 )
-@click.option("--title", help="Page title; default: policy-kg and the graph's file name.")
+@click.option("--title", default="policy-kg", show_default=True, help="The page's title.")
 @click.option(
     "--physics-threshold", type=click.IntRange(min=0), default=1000, show_default=True,
     help="Past this many nodes the page starts without physics, clustered by province.",
 )
 @user_errors
-def viz(graph: Path, out: Path, title: str | None, physics_threshold: int) -> None:
+def viz(graph: Path, out: Path, title: str, physics_threshold: int) -> None:
     """Render GRAPH as an interactive HTML page that works offline.
 
     One self-contained file: search by name, filter by class and province,

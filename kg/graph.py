@@ -91,11 +91,9 @@ def metric_label(metric: Metric) -> str:
 
     q = metric.quantity
     sign = {"min": "≥ ", "approx": "≈ "}.get(q.bound or "", "")
-    amount = format_quantity(q)
-    if metric.period == "annual":
-        amount = f"每年 {amount}"
+    annual = "每年 " if metric.period == "annual" else ""
     year = f" ({metric.year})" if metric.year else ""
-    return f"{metric.indicator} {sign}{amount}{year}"
+    return f"{metric.indicator} {annual}{sign}{format_quantity(q)}{year}"
 
 
 def entity_triples(entity: Entity) -> Iterator[Triple]:

@@ -75,8 +75,21 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+_DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+_NOTICE_TITLE = re.compile(r"^关于.{2,80}的(通知|通告|决定|意见|批复|函|公告)$")
+_SIGNATURE = re.compile(rf"^[{_CJK}]{{2,12}}(人民政府|政府|办公厅|厅|委员会|委|局|办公室)$")
+
+
 def _ends_paragraph(line: _Line) -> bool:
-    return line.heading_level > 0 or line.is_byline or line.text.endswith(tuple(_SENTENCE_END))
+    """A line after which a new paragraph starts: sentence-final punctuation, or a line that
+    stands alone (a heading, byline, date, signature or document title)."""
+    text = line.text
+    return (
+        line.heading_level > 0
+        or line.is_byline
+        or text.endswith(tuple(_SENTENCE_END))
+        or bool(_DATE_LINE.match(text) or _NOTICE_TITLE.match(text) or _SIGNATURE.match(text))
+    )
 
 
 def _is_title_line(
@@ -86,6 +99,8 @@ def _is_title_line(
     line = lines[i]
     if line.heading_level or line.is_byline or line.is_dateline or line.is_caption:
         return False
+    if _SIGNATURE.match(line.text) or _DATE_LINE.match(line.text):
+        return False  # 四川省人民政府办公厅 / 2024年6月5日 sign a notice, they open nothing
     if len(line.text) > MAX_TITLE_CHARS or _INNER_PUNCT.search(line.text):
         return False
     if line.text.endswith(("、", "”", "\"")) and not line.text.startswith(("“", "\"")):
@@ -148,6 +163,9 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
             paragraphs.append(text)
             current = ""
             continue
+        if current and _ends_paragraph(_Line(text)) and not text.endswith(tuple(_SENTENCE_END)):
+            paragraphs.append(current)  # a date or signature line stands alone
+            current = ""
         current += text
         if _ends_paragraph(line):
             paragraphs.append(current)

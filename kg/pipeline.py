@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -16,6 +17,7 @@ from kg.pages import split_articles
 from kg.types import Article, ArticleFacts, Kind, Relation
 
 Progress = Callable[[int], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -53,6 +55,7 @@ def extract(
     from kg.statements import doc_to_facts
 
     nlp = nlp or default_nlp()
+    nlp.set_error_handler(_skip_article)
 
     def docs() -> Iterator:
         for article in articles:
@@ -62,6 +65,14 @@ def extract(
 
     for doc in nlp.pipe(docs(), batch_size=batch_size):
         yield doc_to_facts(doc)
+
+
+def _skip_article(name: str, component, docs: list, error: Exception) -> None:
+    """A rule that fails on one article costs that article, not the build."""
+    for doc in docs:
+        article = doc._.article
+        where = f"{article.source} #{article.index}" if article else "an article"
+        log.warning("%s: skipped, %s failed: %s: %s", where, name, type(error).__name__, error)
 
 
 def summarise(corpus: list[ArticleFacts], report: BuildReport) -> None:

@@ -27,6 +27,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from kg.namespaces import KG, OA, SCHEMA
 LAYOUT_SEED = 20240601
 VIS_VERSION = "9.1.2"
 NODE_FONT, PROVINCE_FONT = 18, 28  # label sizes in canvas pixels at zoom 1
+MAX_FORCE_LAYOUT = 3000  # the force layout is quadratic: past this, clusters even with physics
 LABEL_WIDTH = 18  # columns per line of a drawn label; a CJK character takes two
 FONT_FACE = "'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif"
 
@@ -224,6 +226,14 @@ def _kind(graph: Graph, node: URIRef) -> str | None:
     return None
 
 
+def _number(value: Node) -> str:
+    """A decimal as people write it, the same from memory and from Turtle: 5000, 8.6."""
+    number = value.toPython() if isinstance(value, Literal) else None
+    if isinstance(number, Decimal):
+        return f"{number.normalize():f}"
+    return str(value)
+
+
 def _details(graph: Graph, node: URIRef, kind: str) -> tuple[tuple[str, str], ...]:
     rows: list[tuple[str, str]] = []
     types = set(graph.objects(node, RDF.type))
@@ -245,7 +255,7 @@ def _details(graph: Graph, node: URIRef, kind: str) -> tuple[tuple[str, str], ..
         ):
             value = graph.value(node, prop)
             if value is not None:
-                rows.append((field, str(value)))
+                rows.append((field, _number(value)))
     rows.extend(("Wikidata", str(same)) for same in sorted(graph.objects(node, OWL.sameAs)))
     return tuple(rows)
 
@@ -346,7 +356,7 @@ def graph_view(graph: Graph, *, physics_threshold: int = 1000) -> GraphView:
         degree[edge.target] += 1
     provinces = _provinces(kinds, edges)
     physics = len(entities) <= physics_threshold
-    if physics:
+    if physics and len(entities) <= MAX_FORCE_LAYOUT:
         positions = _spring_positions(len(entities), edges)
     else:
         positions = _cluster_positions(kinds, edges, provinces, degree)
@@ -672,13 +682,12 @@ def vis_options(view: GraphView) -> dict[str, Any]:
     }
 
 
-def page_data(view: GraphView, title: str) -> dict[str, Any]:
+def page_data(view: GraphView) -> dict[str, Any]:
     """Everything the page's script reads, as JSON-ready values."""
     counts: dict[str, int] = defaultdict(int)
     for node in view.nodes:
         counts[node.kind] += 1
     return {
-        "title": title,
         "physics": view.physics,
         "edgeLabels": view.physics,
         "provinceFont": PROVINCE_FONT,
@@ -779,7 +788,7 @@ def page_html(view: GraphView, title: str = "policy-kg") -> str:
         vis_css=vis_css,
         css=_CSS,
         vis_js=vis_js,
-        data=script_json(page_data(view, title)),
+        data=script_json(page_data(view)),
         script=_SCRIPT,
         summary=html.escape(f"{nodes} 个节点 · {edges} 条关系 · {mode}"),
         notice=html.escape(notice),
@@ -799,18 +808,16 @@ def render_html(
 
 
 def render_file(
-    source: Path, path: Path, *, title: str | None = None, physics_threshold: int = 1000
+    source: Path, path: Path, *, title: str = "policy-kg", physics_threshold: int = 1000
 ) -> Path:
-    """Read a graph file (Turtle, N-Triples, JSON-LD, TriG ...) and write its page to ``path``."""
+    """Read a graph file (Turtle, N-Triples, JSON-LD, TriG ...) and write its page to ``path``.
+
+    The page is the same, byte for byte, as the kg.html that the build of that graph wrote.
+    """
     from kg.validate import read_graph
 
     graph = read_graph(source)
-    return render_html(
-        graph,
-        path,
-        title=title or f"policy-kg · {source.name}",
-        physics_threshold=physics_threshold,
-    )
+    return render_html(graph, path, title=title, physics_threshold=physics_threshold)
 
 
 # ---------------------------------------------------------------------------

@@ -58,6 +58,27 @@ def test_extract_abbreviation_resolves_to_full_title(nlp):
     assert labels(facts, Kind.PLAN) == {"广东省制造业数字化转型实施方案"}
 
 
+def test_extract_joint_issuers_are_all_kept(nlp):
+    facts = run(nlp, "山东省发展改革委、省能源局近日联合印发《山东省氢能产业发展规划》。")
+    assert pairs(facts, Relation.ISSUED_BY) == {
+        ("山东省氢能产业发展规划", "山东省发展和改革委员会"),
+        ("山东省氢能产业发展规划", "山东省能源局"),
+    }
+
+
+def test_extract_document_title_is_its_plan(nlp):
+    """A notice's attachment opens with its own title, without 《》."""
+    facts = run(nlp, "一、总体目标。到2027年，全省通用机场达到15个。", title="四川省促进低空经济发展若干措施")
+    assert ("四川省", "四川省促进低空经济发展若干措施") not in pairs(facts, Relation.ISSUES)
+    (metric,) = metrics(facts)
+    assert (metric.indicator, metric.quantity.value, metric.year) == ("通用机场", Decimal(15), 2027)
+
+
+def test_extract_headline_about_a_plan_is_no_plan(nlp):
+    facts = run(nlp, "本报讯 陕西省工信厅印发《陕西省传感器产业链标准体系建设指南》。", title="陕西构建传感器产业链标准体系框架")
+    assert labels(facts, Kind.PLAN) == {"陕西省传感器产业链标准体系建设指南"}
+
+
 def test_extract_province_alias_and_full_name_are_one(nlp):
     facts = run(nlp, "四川召开会议。四川省经信厅介绍了情况。")
     assert labels(facts, Kind.PROVINCE) == {"四川省"}
@@ -74,6 +95,7 @@ def test_extract_agency_is_not_enterprise(nlp):
         ("云帆数据集团总部落户成都市天府新区。", "云帆数据集团", "天府新区"),
         ("知名企业远航集团在合肥市高新区投资50亿元建设新能源基地。", "远航集团", "高新区"),
         ("宜昌瑞丰化工、荆州楚凯冶金等12个项目集中开工。", "瑞丰化工", "宜昌市"),
+        ("南昌市高新区的江铃汽车、晶能光电等企业将获得支持。", "江铃汽车", "南昌市高新区"),
     ],
 )
 def test_extract_locates_in(nlp, text, firm, place):
@@ -122,6 +144,11 @@ def test_extract_targets(nlp, goal, indicator, value, unit, year, period, bound)
 )
 def test_extract_targets_not_facts_of_the_past_or_structure(nlp, fact):
     assert metrics(run(nlp, PLAN_TEXT.format(fact))) == []
+
+
+def test_extract_targets_not_from_the_headline(nlp):
+    text = PLAN_TEXT.format("力争到2027年，全省专精特新企业达到6000家。")
+    assert [m.quantity.value for m in metrics(run(nlp, text, title="湖南力争三年新增千家专精特新企业"))] == [6000]
 
 
 def test_extract_targets_need_a_plan(nlp):

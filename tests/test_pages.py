@@ -59,3 +59,13 @@ def test_pages_article_id_is_content_hash():
     first = split("# 湖北新闻\n\n内容。\n")[0]
     again = list(split_articles(RawDocument("elsewhere/other.md", "# 湖北新闻\n\n内容。\n")))[0]
     assert first.id == again.id and first.source != again.source
+
+
+def test_pages_notice_signature_and_date_stand_alone():
+    notice = (
+        "关于印发《广东省数据条例实施办法》的通知\n\n各地级以上市人民政府：\n\n现将《广东省数据条例实施办法》印发给你们。\n\n"
+        "广东省人民政府办公厅\n\n2024年6月5日\n\n广东省数据条例实施办法\n\n一、总体要求。到2027年，全省数据产业规模达到1万亿元。\n"
+    )
+    articles = split(notice)
+    assert [a.title for a in articles] == ["关于印发《广东省数据条例实施办法》的通知", "广东省数据条例实施办法"]
+    assert articles[0].text.splitlines()[-2:] == ["广东省人民政府办公厅", "2024年6月5日"]

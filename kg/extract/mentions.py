@@ -33,7 +33,7 @@ _ENTERPRISE_LIST = re.compile(
 )
 _CATEGORY = re.compile(r"等[^、]{0,6}?(高成长|科技型|创新型|成长型|专精特新|规上|规模以上|中小|各类|多个|多家)")
 _FACILITY_TAIL = re.compile(
-    r"(总部|项目|基地|工厂|产业园|生产线|研发中心|[一二三四五六七八九十\d]+期|新基地|智能制造|生产)+$"
+    r"(总部|项目|基地|工厂|产业园|工业园|科技园|生产线|研发中心|[一二三四五六七八九十\d]+期|新基地|智能制造|生产)+$"
 )
 _FACILITY_OPENS = re.compile(
     r"(?:总部|生产基地|基地|项目|工厂|研发中心|产业园)(?:正式|顺利|全面)?(?:落户|位于|坐落|选址|入驻|开工|签约|投产)"
@@ -108,9 +108,27 @@ def is_policy_title(title: str) -> bool:
     return core.endswith(lx.PLAN_SUFFIXES)
 
 
+_ISSUE_IN_TITLE = re.compile("|".join(lx.ISSUE_VERBS) + r"|《|推动|促进会|召开|开展|启动")
+
+
+def title_plan(text: str) -> Found | None:
+    """A document whose first line is its own title (四川省促进低空经济发展若干措施, a
+    notice's attachment), not a headline about a plan (重庆发布未来产业培育行动计划)."""
+    first = text.split("\n", 1)[0].strip()
+    if not is_policy_title(first) or _ISSUE_IN_TITLE.search(first):
+        return None
+    gazetteer, _ = _place_index()
+    provinces = {d.name for d in gazetteer.provinces()}
+    opens = first.startswith("关于") or any(first.startswith(name) for name in provinces)
+    return Found(0, len(first), Kind.PLAN, first) if opens and len(first) <= 60 else None
+
+
 def find_plans(text: str) -> tuple[list[Found], dict[str, str]]:
     """《》 titles that are policy documents, and the abbreviations introduced for them."""
     found, aliases = [], {}
+    titled = title_plan(text)
+    if titled is not None:
+        found.append(titled)
     for match in _PLAN.finditer(text):
         title = match.group(1).strip()
         if not is_policy_title(title) and title not in aliases:
@@ -366,7 +384,7 @@ def _listed_firms(text: str) -> Iterator[Found]:
         for item in items:
             begin = offset
             offset += len(item) + 1
-            name = _LEADING_VERBS.sub("", item)
+            name = _LEADING_VERBS.sub("", item.rsplit("的", 1)[-1])
             begin += len(item) - len(name)
             name = _FACILITY_TAIL.sub("", name)
             name = re.split(r"[“\"(（\s]", name)[0]

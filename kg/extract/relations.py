@@ -52,21 +52,15 @@ def evidence_of(doc: Doc, sentence: Span) -> Evidence:
     return Evidence(doc._.article.id if doc._.article else "", stripped, start, start + len(stripped))
 
 
-def article_provinces(doc: Doc) -> list[str]:
-    counts: dict[str, int] = {}
-    for span in doc.spans[MENTIONS]:
-        if span.label_ == Kind.PROVINCE.value:
-            counts[span.kb_id_] = counts.get(span.kb_id_, 0) + 1
-    return sorted(counts, key=lambda c: (-counts[c], c))
-
-
 def issuing_province(
     text: str, offset: int, plan: Mention, mentions: list[Mention], main_province: str | None
-) -> tuple[Entity | None, Entity | None]:
-    """(province, agency) that issued ``plan`` according to its sentence, or (None, None)."""
-    from kg.extract.resolve import province_entity
-    from kg.gazetteer import load_gazetteer
+) -> tuple[Entity | None, list[Entity]]:
+    """(province, agencies) that issued ``plan`` according to its sentence.
 
+    The issuer is the province or department named nearest before the plan (else
+    after it); departments issuing jointly (省发展改革委、省能源局联合印发) are all kept.
+    A national body (工信部) between them and the plan means no province issued it.
+    """
     issuers = [m for m in mentions if m.kind in (Kind.PROVINCE, Kind.AGENCY)]
     before = [m for m in issuers if m.end <= plan.start]
     after = [m for m in issuers if m.start >= plan.end]
@@ -74,15 +68,25 @@ def issuing_province(
     chosen = before[-1] if before else (after[0] if after else None)
     nearest_national = max((n for n in national if n <= plan.start), default=-1)
     if nearest_national >= 0 and (chosen is None or chosen not in before or nearest_national > chosen.end):
-        return None, None  # 工信部 stands between the province and the plan
-    if chosen is None and national:
-        return None, None
-    if chosen is not None and chosen.kind is Kind.PROVINCE:
-        return chosen.entity, None
-    if chosen is not None:
-        province = _agency_province(chosen.entity, main_province)
-        return province, chosen.entity if province else None
-    return _titled_province(plan.entity.label), None
+        return None, []  # 工信部 stands between the province and the plan
+    if chosen is None:
+        return _titled_province(plan.entity.label), []
+    if chosen.kind is Kind.PROVINCE:
+        return chosen.entity, []
+    province = _agency_province(chosen.entity, main_province)
+    if province is None:
+        return None, []
+    joint = [chosen]
+    pool = before if chosen in before else after
+    for other in reversed(pool[: pool.index(chosen)]):
+        gap = text[other.end - offset : joint[-1].start - offset]
+        if other.kind is not Kind.AGENCY or not _JOINT.match(gap):
+            break
+        joint.append(other)
+    return province, [m.entity for m in reversed(joint)]
+
+
+_JOINT = re.compile(r"^\s*(、|，|,|和|与|及|以及|会同|联合)?\s*$")
 
 
 def _titled_province(title: str) -> Entity | None:
@@ -120,7 +124,7 @@ def find_issues(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterator[S
     province's name in force (按照《青海省…实施方案》要求)."""
     text = sentence.text
     verb = bool(_ISSUE_VERB.search(text))
-    provinces = article_provinces(doc)
+    provinces = doc._.provinces or ()
     main = provinces[0] if provinces else None
     evidence = evidence_of(doc, sentence)
     for plan in (m for m in mentions if m.kind is Kind.PLAN):
@@ -130,11 +134,11 @@ def find_issues(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterator[S
                 continue
             yield Statement(_titled_province(plan.entity.label), Relation.ISSUES, plan.entity, evidence)
             continue
-        province, agency = issuing_province(text, sentence.start_char, plan, mentions, main)
+        province, agencies = issuing_province(text, sentence.start_char, plan, mentions, main)
         if province is None:
             continue
         yield Statement(province, Relation.ISSUES, plan.entity, evidence)
-        if agency is not None:
+        for agency in agencies:
             yield Statement(plan.entity, Relation.ISSUED_BY, agency, evidence)
 
 
@@ -163,6 +167,11 @@ def find_locations(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterato
         if not places:
             for place in districts:
                 if place.end == firm.start and _is_project_context(text, firm, sentence.end_char):
+                    places = [place]
+        # D的企业 (南昌市高新区的江铃汽车)
+        if not places:
+            for place in districts:
+                if place.end + 1 == firm.start and text[place.end] == "的":
                     places = [place]
         # 在 D，…企业…项目…开工
         if not places:

@@ -140,6 +140,7 @@ class Resolver:
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans[MENTIONS])
         provinces = _article_provinces(spans)
+        doc._.provinces = provinces
         aliases = {normalise(k): v for k, v in (doc._.plan_aliases or {}).items()}
         plans = [s._.surface for s in spans if s.label_ == Kind.PLAN.value]
         firms = [s._.surface for s in spans if s.label_ == Kind.ENTERPRISE.value]
@@ -225,14 +226,26 @@ def _mentioned_codes(spans: list[Span], provinces: tuple[str, ...]) -> frozenset
 
 
 def _article_provinces(spans: list[Span]) -> tuple[str, ...]:
-    """Province codes the article names, most named first."""
+    """Province codes the article names, alone or opening a department's name, most named first."""
+    from kg.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
     counts: dict[str, int] = {}
     for span in spans:
-        if span.label_ == Kind.PROVINCE.value and span.kb_id_:
-            counts[span.kb_id_] = counts.get(span.kb_id_, 0) + 1
+        code = None
+        if span.label_ == Kind.PROVINCE.value:
+            code = span.kb_id_
+        elif span.label_ == Kind.AGENCY.value:
+            surface = span._.surface
+            division = next(
+                (d for n in (5, 4, 3, 2) if (d := gazetteer.province_by_alias(surface[:n]))), None
+            )
+            code = division.code if division else None
+        if code:
+            counts[code] = counts.get(code, 0) + 1
     return tuple(sorted(counts, key=lambda c: (-counts[c], c)))
 
 
-@Language.factory("kg_resolve", requires=["doc.spans"], assigns=["doc.spans"])
+@Language.factory("kg_resolve", requires=["doc.spans"], assigns=["doc.spans", "doc._.provinces"])
 def make_resolver(nlp: Language, name: str) -> Resolver:
     return Resolver()

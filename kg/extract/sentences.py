@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -11,11 +13,15 @@ class SentenceSplitter:
         self.punct_chars = set(punct_chars)
 
     def __call__(self, doc: Doc) -> Doc:
+        # One array write: Token.is_sent_start's setter rescans the whole Doc on every call.
+        starts = numpy.empty(len(doc), dtype="int64")
         start_next = True
-        for token in doc:
-            token.is_sent_start = start_next
+        for i, token in enumerate(doc):
+            starts[i] = 1 if start_next else -1
             text = token.text
             start_next = "\n" in text or (text[-1:] in self.punct_chars if text else False)
+        if len(doc):
+            doc.from_array([SENT_START], starts.astype("uint64"))
         return doc
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract import doc_text, span_text
 from kg.extract import lexicon as lx
 from kg.extract.relations import Mention, evidence_of, sentence_mentions
 from kg.extract.resolve import plan_key
@@ -25,6 +26,7 @@ _CLAUSE = re.compile(r"[，,；;：:。！？!?\n]")
 _STRUCTURE_AFTER = re.compile(r"^(个)?(方面|章|条|节|款|大|环节|重点任务|项任务|项措施|项重点|类|部分|篇)")
 _STRUCTURE_BEFORE = re.compile(r"(共|分为|包括|涵盖|从)[^，,；;。]{0,6}$")
 _INCENTIVE = re.compile(r"(给予|奖励|补助|补贴|资助)")
+_BARE_INDICATOR = re.compile(r"(年均|每年|年度|新增|增长|增加|提高|提升|达到|突破|超过|累计|培育|引进|新建|建成)+")
 _BARE_YEAR = re.compile(r"(?<![到至争计])(?:19|20)\d{2}\s*年(?!\s*(?:底|末|年底|年末|前|内|起))")
 _FORWARD = re.compile(r"(到\s*\d{4}\s*年|至\s*\d{4}\s*年|力争|目标|争取|确保|计划|预计|将|每年|年均)")
 _EFFECT = re.compile(r"(带动|拉动|撬动)")
@@ -37,7 +39,8 @@ _LEAD_NOISE = re.compile(
     r"支持|全省|全市|全区|我省|我市|再|再次|进一步|实现)+"
 )
 _TAIL_NOISE = re.compile(
-    r"(年内实现|年内|达到|达|突破|超过|实现|提升至|提高到|提高至|增至|达到了|不少于|不低于|至少|约|近|为|在|)$"
+    r"(年内实现|年内|达到|达|突破|超过|实现|提升至|提高到|提高至|增至|达到了|不少于|不低于|至少|约|近|为|在|"
+    r"力争|争取|确保|预计|计划|将|要|)$"
 )
 _AFTER_STOP = re.compile(r"(以上|左右|上下|，|,|。|；|;|、|等|和|及|，)")
 _HEAD = re.compile(rf"^[{lx.CJK}A-Za-z“”\"()（）·]{{2,24}}$")
@@ -85,7 +88,11 @@ def indicator_for(text: str, start: int, end: int, left: int, right: int) -> str
     before = _LEAD_NOISE.sub("", before)
     before = _PROVINCE_LEAD.sub("", before)
     before = _LEAD_NOISE.sub("", before)
-    before = _TAIL_NOISE.sub("", before).strip("，,、 ")
+    while True:
+        trimmed = _TAIL_NOISE.sub("", before).strip("，,、 ")
+        if trimmed == before:
+            break
+        before = trimmed
     after = _AFTER_STOP.split(text[end:seg_right], maxsplit=1)[0]
     head = after.rsplit("的", 1)[-1] if "的" in after else after
     head = head.strip(" \"“”")
@@ -112,8 +119,9 @@ def find_targets(
 ) -> Iterator[Statement]:
     from kg.numbers import find_quantities, find_years
 
-    text = sentence.text
+    text = span_text(sentence)
     evidence = evidence_of(doc, sentence)
+    previous = ""
     for match in find_quantities(text):
         left, right = _clause_bounds(text, match.start, match.end)
         clause = text[left:right]
@@ -140,8 +148,11 @@ def find_targets(
             if year is None:
                 year = _period_end(context.plan.label)
         indicator = indicator_for(text, match.start, match.end, left, right)
+        if previous and _BARE_INDICATOR.fullmatch(indicator):
+            indicator = previous + indicator  # …企业达到6000家左右，年均新增1000家
         if len(indicator) < 2:
             continue
+        previous = _BARE_INDICATOR.sub("", indicator) or previous
         metric = Metric(indicator, quantity, year=year, period="annual" if annual else None)
         key = "|".join(
             (context.plan.key, indicator, str(quantity.value), quantity.unit, str(year or ""),
@@ -158,10 +169,16 @@ _TOPIC_AFTER = re.compile(r"^\s*(》)?\s*[)）]?\s*(提出|明确|指出|要求|
 def _is_topic(sentence: Span, plan: Mention) -> bool:
     """Whether the sentence is about ``plan`` (《计划》提出…, 根据《计划》…, 印发《计划》),
     not one that merely cites it (编制《京津冀…方案》)."""
-    text, base = sentence.doc.text, sentence.start_char
+    text, base = doc_text(sentence.doc), sentence.start_char
     before = text[max(base, plan.start - 6) : plan.start - 1]
     after = text[plan.end : plan.end + 8]
     return bool(_TOPIC_BEFORE.search(before) or _TOPIC_AFTER.match(after))
+
+
+def _is_headline(doc: Doc, sentence: Span) -> bool:
+    article = doc._.article
+    return bool(article and article.title and sentence.start_char == 0
+                and sentence.text.strip() == article.title.strip())
 
 
 class TargetFinder:
@@ -179,7 +196,7 @@ class TargetFinder:
         for index, sentence in enumerate(doc.sents):
             mentions = sentence_mentions(doc, sentence)
             plans = [m for m in mentions if m.kind is Kind.PLAN]
-            year = find_year(sentence.text)
+            year = find_year(span_text(sentence))
             topical = [m for m in plans if _is_topic(sentence, m) or context is None]
             if topical:
                 plan = topical[-1].entity
@@ -190,8 +207,8 @@ class TargetFinder:
                 context = None
             elif context is not None and year is not None and context.year is None:
                 context = PlanContext(context.plan, context.sentence_index, year)
-            if context is None:
-                continue
+            if context is None or _is_headline(doc, sentence):
+                continue  # a headline sums up goals the body states again
             statements.extend(find_targets(doc, sentence, context, mentions))
         doc._.statements = statements
         return doc
