@@ -550,13 +550,8 @@ def read_file(path: Path) -> Iterator[RawDocument | Skipped]:
     yield document
 
 
-def _checked_length(document: RawDocument) -> RawDocument:
-    if len(document.text) > MAX_DOCUMENT_CHARS:
-        raise InputError(
-            document.source,
-            f"too long ({len(document.text):,} characters; the limit is {MAX_DOCUMENT_CHARS:,})",
-        )
-    return document
+def _too_long(chars: int) -> str:
+    return f"too long ({chars:,} characters; the limit is {MAX_DOCUMENT_CHARS:,})"
 
 
 def read_documents(
@@ -566,13 +561,15 @@ def read_documents(
     for path in find_files(paths, skipped):
         try:
             for item in read_file(path):
+                if isinstance(item, RawDocument) and len(item.text) > MAX_DOCUMENT_CHARS:
+                    item = Skipped(item.source, _too_long(len(item.text)))
                 if isinstance(item, Skipped):
                     if skipped is None:
                         raise InputError(item.source, item.reason)
                     log.warning("%s", item)
                     skipped.append(item)
                 else:
-                    yield _checked_length(item)
+                    yield item
         except InputError as error:
             if skipped is None:
                 raise

@@ -211,6 +211,24 @@ def _regroup(stories: list[tuple[str, list[str]]], province_of: Callable[[str], 
                 stories[owners[province]][1].append(paragraph)
 
 
+def _drop_fragments(stories: list[tuple[str, list[str]]]) -> None:
+    """A paragraph that stands again, whole, inside another story of the page is a stray
+    column fragment: keep it only where it is part of the longer text."""
+    MIN_CHARS = 12
+    for i, (_, paragraphs) in enumerate(stories):
+        for paragraph in list(paragraphs[1:]):
+            if len(paragraph) < MIN_CHARS:
+                continue
+            key = paragraph.rstrip("。")
+            if any(
+                key in other and len(other) > len(paragraph)
+                for j, (_, others) in enumerate(stories)
+                if j != i
+                for other in others
+            ):
+                paragraphs.remove(paragraph)
+
+
 def split_articles(
     document: RawDocument, starts_with_place: Callable[[str], bool] | None = None
 ) -> Iterator[Article]:
@@ -237,6 +255,7 @@ def split_articles(
             stories.append((title, paragraphs))
     if len(stories) > 1:
         _regroup(stories, _province_opening)
+        _drop_fragments(stories)
     for index, (title, paragraphs) in enumerate(stories):
         if title:
             paragraphs.insert(0, title)

@@ -6,11 +6,13 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
 
+from kg.cache import Entry
 from kg.graph import build_dataset, build_graph
 from kg.ingest import Skipped, read_documents
 from kg.pages import split_articles
@@ -33,6 +35,17 @@ class BuildReport:
     outputs: list[Path] = field(default_factory=list)
     conforms: bool | None = None
     violations: str = ""
+    cached: int = 0  # articles whose facts came from the cache
+    stages: dict[str, float] = field(default_factory=dict)  # seconds: read, extract, graph ...
+    notes: list[str] = field(default_factory=list)  # what a large build did differently
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - started
 
 
 def read_articles(
@@ -75,6 +88,37 @@ def _skip_article(name: str, component, docs: list, error: Exception) -> None:
         log.warning("%s: skipped, %s failed: %s: %s", where, name, type(error).__name__, error)
 
 
+def extract_corpus(
+    articles: list[Article],
+    nlp: Language | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[Entry], int]:
+    """Each article's facts and triples, and how many came from the cache in ``cache_dir``;
+    the others are extracted here, by ``workers`` local processes or on a Dask cluster."""
+    from kg import parallel
+    from kg.cache import FactsCache, extractor_version
+
+    config = nlp.config.to_str() if nlp is not None else None
+    cache = FactsCache(cache_dir, extractor_version(config)) if cache_dir else None
+    found = cache.get(articles) if cache else {}
+    todo = [article for article in articles if article.id not in found]
+    if progress and found:
+        progress(len(found))
+    if scheduler:
+        new = parallel.extract_on_cluster(todo, scheduler, config, progress)
+    elif workers > 1 and len(todo) > 1:
+        new = parallel.extract_in_pool(todo, workers, nlp, progress)
+    else:
+        new = parallel.extract_entries(todo, nlp, progress)
+    if cache:
+        with cache:
+            cache.put(new)
+    return [*found.values(), *new], len(found)
+
+
 def summarise(corpus: list[ArticleFacts], report: BuildReport) -> None:
     entities: dict[Kind, set[str]] = {}
     facts: dict[Relation, set[tuple[str, str]]] = {}
@@ -99,36 +143,64 @@ def build(
     strict: bool = False,
     nlp: Language | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    cache: bool = True,
+    stream_above: int | None = None,
 ) -> BuildReport:
-    """Build the knowledge graph of a corpus into ``out_dir`` (kg.ttl, kg.html ...)."""
+    """Build the knowledge graph of a corpus into ``out_dir`` (kg.ttl, kg.html ...).
+
+    Facts are extracted by ``workers`` local processes, or on the Dask cluster at
+    ``scheduler``, and cached in ``out_dir/.kg-cache`` unless ``cache`` is false.
+    Graphs of more than ``stream_above`` triples (kg.stream.STREAM_TRIPLES) are written
+    without an rdflib graph, validated on a sample and drawn in no kg.html.
+    """
+    from kg.cache import CACHE_DIR
     from kg.export import FORMATS, write_graph
+    from kg.stream import STREAM_TRIPLES, merge, sample, write_streamed
 
     started = time.perf_counter()
     report = BuildReport()
-    articles = read_articles(paths, None if strict else report.skipped)
-    corpus = []
-    for facts in extract(articles, nlp):
-        corpus.append(facts)
-        if progress:
-            progress(1)
-    corpus.sort(key=lambda f: (f.article.source, f.article.index, f.article.id))
+    with report.stage("read"):
+        articles = list(read_articles(paths, None if strict else report.skipped))
+    with report.stage("extract"):
+        cache_dir = out_dir / CACHE_DIR if cache else None
+        entries, report.cached = extract_corpus(
+            articles, nlp, workers, scheduler, cache_dir, progress
+        )
+    entries.sort(key=lambda e: (e[0].article.source, e[0].article.index, e[0].article.id))
+    corpus = [facts for facts, _ in entries]
     report.articles = len(corpus)
     summarise(corpus, report)
-    graph = build_graph(corpus)
-    report.triples = len(graph)
-    if validate:
+    with report.stage("graph"):
+        lines = merge(data for _, data in entries)
+        report.triples = len(lines)
+        streamed = report.triples > (STREAM_TRIPLES if stream_above is None else stream_above)
+        graph = build_graph(sample(entries) if streamed else corpus) if validate or not streamed else None
+    if graph is not None and validate:
         from kg.validate import validate_graph
 
-        result = validate_graph(graph)
+        with report.stage("validate"):
+            result = validate_graph(graph)
         report.conforms = result.conforms
         report.violations = "" if result.conforms else result.format()
-    for fmt in formats:
-        suffix, _, named = FORMATS[fmt]
-        target = out_dir / f"kg{suffix}"
-        report.outputs.append(write_graph(build_dataset(corpus) if named else graph, target, fmt))
-    if html:
+        if streamed:
+            report.notes.append(f"validated a sample: {len(graph)} of {report.triples} triples")
+    with report.stage("write"):
+        for fmt in formats:
+            suffix, _, named = FORMATS[fmt]
+            target = out_dir / f"kg{suffix}"
+            if streamed:
+                report.outputs.append(write_streamed(entries, lines, target, fmt))
+            else:
+                graph_or_dataset = build_dataset(corpus) if named else graph
+                report.outputs.append(write_graph(graph_or_dataset, target, fmt))
+    if html and streamed:
+        report.notes.append(f"kg.html not drawn for {report.triples} triples; see `kg viz`")
+    elif html:
         from kg.viz import render_html
 
-        report.outputs.append(render_html(graph, out_dir / "kg.html"))
+        with report.stage("html"):
+            report.outputs.append(render_html(graph, out_dir / "kg.html"))
     report.seconds = time.perf_counter() - started
     return report

@@ -24,8 +24,11 @@ from kg.types import Entity, Kind, Metric, Relation, Statement
 
 _CLAUSE = re.compile(r"[，,；;：:。！？!?\n]")
 _STRUCTURE_AFTER = re.compile(r"^(个)?(方面|章|条|节|款|大|环节|重点任务|项任务|项措施|项重点|类|部分|篇)")
-_STRUCTURE_BEFORE = re.compile(r"(共|分为|包括|涵盖|从)[^，,；;。]{0,6}$")
-_INCENTIVE = re.compile(r"(给予|奖励|补助|补贴|资助)")
+_STRUCTURE_BEFORE = re.compile(r"((共|分为|包括|涵盖|从)[^，,；;。]{0,6}|[一二三四五六七八九十\d]+大(方向|领域|板块|行动|工程|任务|体系))$")
+_INCENTIVE = re.compile(
+    r"((给予|予以)[^，。；]{0,12}(\d|[一二三四五六七八九十百千]万?元|奖励|补助|补贴|资助)|奖励|补助|补贴|资助|每个项目)"
+)
+_ITEM = re.compile(r"^\s*([一二三四五六七八九十]+是|[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.、])")
 _BARE_INDICATOR = re.compile(r"(年均|每年|年度|新增|增长|增加|提高|提升|达到|突破|超过|累计|培育|引进|新建|建成)+")
 _BARE_YEAR = re.compile(r"(?<![到至争计])(?:19|20)\d{2}\s*年(?!\s*(?:底|末|年底|年末|前|内|起))")
 _FORWARD = re.compile(r"(到\s*\d{4}\s*年|至\s*\d{4}\s*年|力争|目标|争取|确保|计划|预计|将|每年|年均)")
@@ -40,7 +43,7 @@ _LEAD_NOISE = re.compile(
 )
 _TAIL_NOISE = re.compile(
     r"(年内实现|年内|达到|达|突破|超过|实现|提升至|提高到|提高至|增至|达到了|不少于|不低于|至少|约|近|为|在|"
-    r"力争|争取|确保|预计|计划|将|要|)$"
+    r"力争|争取|确保|预计|计划|将|要|翻一番|翻番|)$"
 )
 _AFTER_STOP = re.compile(r"(以上|左右|上下|，|,|。|；|;|、|等|和|及|，)")
 _HEAD = re.compile(rf"^[{lx.CJK}A-Za-z“”\"()（）·]{{2,24}}$")
@@ -56,6 +59,13 @@ class PlanContext:
     plan: Entity
     sentence_index: int
     year: int | None
+    items: bool = False  # inside the plan's enumerated items (一是…, (二)…)
+
+
+def _quoted(text: str, at: int) -> bool:
+    """Whether offset ``at`` lies inside quotation marks (举办“百场万企”活动)."""
+    before = text[:at]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 def _period_end(title: str) -> int | None:
@@ -83,7 +93,21 @@ def indicator_for(text: str, start: int, end: int, left: int, right: int) -> str
     打造8-10个特色鲜明的市级先导区 → 打造市级先导区.
     """
     seg_left, seg_right = _segment_bounds(text, start, end, left, right)
-    before = text[seg_left:start]
+    before = _clean_before(text[seg_left:start])
+    after = _AFTER_STOP.split(text[end:seg_right], maxsplit=1)[0]
+    head = after.rsplit("的", 1)[-1] if "的" in after else after
+    head = re.split(r"[(（]", head, maxsplit=1)[0].strip(" \"“”")
+    if not _HEAD.match(head):
+        head = ""
+    indicator = (before + head).strip()
+    if len(indicator) < 2 and seg_left == left and left > 0:
+        # …上海专精特新中小企业数量翻一番,达到2万家左右: the subject is in the clause before
+        prior_left, _ = _clause_bounds(text, left - 1, left - 1)
+        indicator = _clean_before(text[prior_left : left - 1])
+    return indicator
+
+
+def _clean_before(before: str) -> str:
     before = _YEAR_PHRASE.sub("", before)
     before = _LEAD_NOISE.sub("", before)
     before = _PROVINCE_LEAD.sub("", before)
@@ -91,19 +115,16 @@ def indicator_for(text: str, start: int, end: int, left: int, right: int) -> str
     while True:
         trimmed = _TAIL_NOISE.sub("", before).strip("，,、 ")
         if trimmed == before:
-            break
+            return before
         before = trimmed
-    after = _AFTER_STOP.split(text[end:seg_right], maxsplit=1)[0]
-    head = after.rsplit("的", 1)[-1] if "的" in after else after
-    head = head.strip(" \"“”")
-    if not _HEAD.match(head):
-        head = ""
-    return (before + head).strip()
 
 
-def is_goal(clause: str, sentence: str, before: str) -> bool:
+def is_goal(clause: str, sentence: str, before: str, plan_items: bool = False) -> bool:
     """A goal, not a fact: no past marker in its clause or, unless a goal marker follows it,
-    earlier in the sentence (截至今年一季度，已累计培育…，认定…12167家)."""
+    earlier in the sentence (截至今年一季度，已累计培育…，认定…12167家).
+
+    In the enumerated items of a plan (一是…, (二)…) a number needs no goal word: the
+    items are what the plan will do."""
     if lx.PAST_MARKERS.search(clause) or _INCENTIVE.search(sentence):
         return False
     past = list(lx.PAST_MARKERS.finditer(before))
@@ -111,7 +132,7 @@ def is_goal(clause: str, sentence: str, before: str) -> bool:
         return False
     if _BARE_YEAR.search(clause) and not _FORWARD.search(clause):
         return False  # 2022年全省工业增加值增长7.2%: a statement about that year
-    return bool(lx.TARGET_MARKERS.search(sentence))
+    return plan_items or bool(lx.TARGET_MARKERS.search(sentence))
 
 
 def find_targets(
@@ -125,7 +146,9 @@ def find_targets(
     for match in find_quantities(text):
         left, right = _clause_bounds(text, match.start, match.end)
         clause = text[left:right]
-        if not is_goal(clause, text, text[: match.start]):
+        if not is_goal(clause, text, text[: match.start], context.items):
+            continue
+        if _quoted(text, match.start):
             continue
         if _STRUCTURE_AFTER.match(text[match.end :]) or _STRUCTURE_BEFORE.search(
             text[left : match.start]
@@ -206,7 +229,9 @@ class TargetFinder:
             elif context is not None and index - context.sentence_index > self.passage_sentences:
                 context = None
             elif context is not None and year is not None and context.year is None:
-                context = PlanContext(context.plan, context.sentence_index, year)
+                context = PlanContext(context.plan, context.sentence_index, year, context.items)
+            if context is not None and _ITEM.match(span_text(sentence)) and not context.items:
+                context = PlanContext(context.plan, context.sentence_index, context.year, True)
             if context is None or _is_headline(doc, sentence):
                 continue  # a headline sums up goals the body states again
             statements.extend(find_targets(doc, sentence, context, mentions))
