@@ -84,9 +84,9 @@ def generated_articles(count: int, seed: int = 7) -> Iterator[ArticleFacts]:
         article = Article(id=f"{i:020x}", source=f"gen/{i // 100}.txt", title=f"文章{i}", text="")
         statements: list[Statement] = []
 
-        def evidence(k: int, i: int = i) -> Evidence:
+        def evidence(k: int, i: int = i, article_id: str = article.id) -> Evidence:
             sentence = f"第{i}篇文章的第{k}句话。"
-            return Evidence(article.id, sentence, 20 * k, 20 * k + len(sentence))
+            return Evidence(article_id, sentence, 20 * k, 20 * k + len(sentence))
 
         for j in range(2):
             plan = Entity(

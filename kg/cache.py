@@ -29,15 +29,28 @@ CACHE_FILE = "facts.sqlite"
 
 # What a cached entry depends on, relative to the kg package.
 SOURCES = (
-    "default_config.cfg", "extract/*.py", "statements.py", "numbers.py", "gazetteer.py",
-    "nlp.py", "types.py", "graph.py", "namespaces.py", "stream.py", "data/*.tsv",
+    "default_config.cfg",
+    "extract/*.py",
+    "statements.py",
+    "numbers.py",
+    "gazetteer.py",
+    "nlp.py",
+    "types.py",
+    "graph.py",
+    "namespaces.py",
+    "stream.py",
+    "data/*.tsv",
 )
 
 Entry = tuple[ArticleFacts, bytes]  # an article's facts and its N-Triples (kg.stream.ntriples)
 
 
+PACKAGE = Path(__file__).resolve().parent
+
+
 @cache
-def _sources_digest() -> str:
+def sources_digest(root: Path = PACKAGE) -> str:
+    """A digest of the versions and of every file in ``SOURCES`` under ``root``."""
     import jieba
     import rdflib
     import spacy
@@ -47,7 +60,6 @@ def _sources_digest() -> str:
     digest = hashlib.sha256()
     for version in (kg.__version__, spacy.__version__, jieba.__version__, rdflib.__version__):
         digest.update(f"{version}\n".encode())
-    root = Path(kg.__file__).parent
     for pattern in SOURCES:
         for path in sorted(root.glob(pattern)):
             digest.update(f"{path.relative_to(root).as_posix()}\n".encode())
@@ -58,7 +70,7 @@ def _sources_digest() -> str:
 def extractor_version(config: str | None = None) -> str:
     """A digest of everything extraction depends on; ``config`` is the text of a pipeline
     config other than kg/default_config.cfg."""
-    digest = hashlib.sha256(_sources_digest().encode())
+    digest = hashlib.sha256(sources_digest().encode())
     if config is not None:
         digest.update(config.encode())
     return digest.hexdigest()[:24]
@@ -105,7 +117,9 @@ class FactsCache:
             if facts.article != article:
                 # The same text read from another file or place: the facts stand, the
                 # article's own triples (source file, index) are made anew.
-                moved = dataclasses.replace(article, source=facts.article.source, index=facts.article.index)
+                moved = dataclasses.replace(
+                    article, source=facts.article.source, index=facts.article.index
+                )
                 if facts.article != moved:
                     continue  # title, date or another field the rules may read has changed
                 facts = dataclasses.replace(facts, article=article)
@@ -121,8 +135,9 @@ class FactsCache:
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?)", rows)
 
-    def __len__(self) -> int:
+    def count(self) -> int:
+        """How many articles the cache holds."""
         return self._db.execute("SELECT count(*) FROM facts").fetchone()[0]
 
 
-__all__ = ["CACHE_DIR", "Entry", "FactsCache", "extractor_version"]
+__all__ = ["CACHE_DIR", "Entry", "FactsCache", "extractor_version", "sources_digest"]

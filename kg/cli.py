@@ -69,11 +69,23 @@ def cli() -> None:
 @click.option("--html/--no-html", default=True, show_default=True, help="Write kg.html, the interactive graph.")
 @click.option("--validate/--no-validate", default=True, show_default=True, help="Check the graph against ontology/shapes.ttl.")
 @click.option("--strict", is_flag=True, help="Fail on the first unreadable file instead of skipping it.")
+@click.option(
+    "-w", "--workers", type=click.IntRange(min=1), default=1, show_default=True,
+    help="Extract with this many local processes (forked workers, one pipeline each).",
+)
+@click.option(
+    "--scheduler", metavar="ADDRESS",
+    help="Extract on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786).",
+)
+@click.option(
+    "--cache/--no-cache", default=True, show_default=True,
+    help="Reuse the facts of articles already built, kept in OUT/.kg-cache.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @user_errors
 def build(
     inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], html: bool,
-    validate: bool, strict: bool, quiet: bool,
+    validate: bool, strict: bool, workers: int, scheduler: str | None, cache: bool, quiet: bool,
 ) -> None:
     """Read articles and build their knowledge graph.
 
@@ -84,6 +96,7 @@ def build(
     Example:
       kg build seeds -o exports
       kg build articles/ more.md -o out --format turtle --format trig
+      kg build big-corpus/ -o out --workers 4 --no-html
     """
     from kg.pipeline import build as build_graph_files
     from kg.report import print_report, progress_bar
@@ -91,13 +104,15 @@ def build(
     with progress_bar(quiet) as advance:
         report = build_graph_files(
             inputs, out_dir, formats=formats, html=html, validate=validate, strict=strict,
-            progress=advance,
+            progress=advance, workers=workers, scheduler=scheduler, cache=cache,
         )
     if report.articles == 0:
         skipped = "; ".join(str(s) for s in report.skipped)
         raise InputError(", ".join(map(str, inputs)), "no article found" + (f" ({skipped})" if skipped else ""))
     if not quiet:
         print_report(report)
+        for note in report.notes:
+            click.echo(f"note: {note}", err=True)
     if report.conforms is False:
         click.echo(report.violations, err=True)
         sys.exit(1)

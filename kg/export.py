@@ -1,13 +1,26 @@
-"""Write graphs to disk: a small name → writer table, every file written atomically."""
+"""Write graphs to disk: a small name → writer table, every file written atomically.
+
+Every format is deterministic: the same graph gives the same bytes in any
+process, whatever order its triples were added in.  rdflib's Turtle writer
+sorts subjects, predicates and objects but keeps insertion order between
+objects that compare equal (1.0 and 1.00); its TriG writer takes named graphs
+and its JSON-LD writer subjects in set order, which changes with
+PYTHONHASHSEED.  The writers below close those gaps.
+"""
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph
+from rdflib.plugins.serializers.trig import TrigSerializer
+from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from kg.namespaces import PREFIXES
 
@@ -22,11 +35,15 @@ FORMATS: dict[str, tuple[str, str, bool]] = {
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: never half a file."""
+    """Write ``data`` to ``path`` through a temporary file and a rename: never half a file.
+
+    The temporary file is hidden (``.kg.ttl.*.tmp``) next to ``path``; a process
+    killed before the rename leaves ``path`` as it was, and at worst that hidden file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -35,6 +52,21 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:
@@ -43,17 +75,59 @@ def _umask() -> int:
     return mask
 
 
+def _n3(node: Any) -> str:
+    return node.n3()
+
+
+class _StableObjects:
+    """Objects that compare equal (``1.0``/``1.00``, ``"a"``/``"a"@zh``) in N3 order."""
+
+    def sortProperties(self, properties):  # rdflib's name for it
+        for objects in properties.values():
+            objects.sort(key=_n3)  # rdflib's own sort that follows is stable
+        return super().sortProperties(properties)
+
+
+class StableTurtleSerializer(_StableObjects, TurtleSerializer):
+    """rdflib's Turtle, independent of the order triples were added in."""
+
+
+class StableTrigSerializer(_StableObjects, TrigSerializer):
+    """rdflib's TriG with named graphs in IRI order, not set order."""
+
+    def __init__(self, store: Graph | Dataset) -> None:
+        super().__init__(store)
+        self.contexts.sort(key=lambda graph: _n3(graph.identifier))
+
+
+def _stable_jsonld(value: Any) -> Any:
+    """JSON-LD with every array of nodes or values sorted (they are unordered in RDF)."""
+    if isinstance(value, dict):
+        return {
+            key: item if key == "@list" and isinstance(item, list) else _stable_jsonld(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        items = [_stable_jsonld(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    return value
+
+
 def serialize(graph: Graph | Dataset, fmt: str) -> bytes:
     """The graph in ``fmt``, deterministic: the same graph gives the same bytes."""
     _, name, _ = FORMATS[fmt]
     if fmt == "jsonld":
         context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
         text = graph.serialize(format=name, context=context, auto_compact=True, sort_keys=True)
-    elif fmt in ("nt", "nquads"):
+        document = _stable_jsonld(json.loads(text))
+        return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    if fmt in ("nt", "nquads"):
         text = "".join(sorted(graph.serialize(format=name).splitlines(keepends=True)))
-    else:
-        text = graph.serialize(format=name)
-    return text.encode("utf-8")
+        return text.encode("utf-8")
+    writer = StableTrigSerializer if fmt == "trig" else StableTurtleSerializer
+    stream = io.BytesIO()
+    writer(graph).serialize(stream, encoding="utf-8")
+    return stream.getvalue()
 
 
 def write_graph(graph: Graph | Dataset, path: Path, fmt: str = "turtle") -> Path:

@@ -37,9 +37,9 @@ MAX_TITLE_CHARS = 300
 # document could become one article too long to process, so it is reported instead.
 MAX_DOCUMENT_CHARS = 990_000
 
-# Tried in this order when a file is not UTF-8: the Chinese encodings first, so
-# that a short GBK page is not taken for Korean (charset-normalizer's guess on
-# a few dozen bytes), then whatever charset-normalizer finds best.
+# Tried first when a file is not UTF-8, so that a short GBK page is not taken for
+# Korean (charset-normalizer's guess on a few dozen bytes); on a tie the first
+# wins (charset-normalizer alone takes 中小企业 in GBK for Big5).
 CHINESE_ENCODINGS = ("gb18030", "big5")
 
 _BOMS = (  # longest first: a UTF-32-LE BOM starts with the UTF-16-LE one
@@ -194,10 +194,12 @@ def _bom(data: bytes) -> tuple[str, int] | None:
 def decode(data: bytes, declared: str | None = None) -> str:
     """Decode a file's bytes; raise ValueError saying why they are not text.
 
-    A byte order mark decides (UTF-8, UTF-16, UTF-32); then UTF-8; then the
-    encoding the file declares (an HTML ``<meta charset>``); then GB18030 or
-    Big5 as charset-normalizer judges them; then charset-normalizer's best
-    guess. The text is passed through ``clean_text``.
+    A byte order mark decides (UTF-8, UTF-16, UTF-32); then UTF-8 (a last
+    character cut short is replaced); then the encoding the file declares (an
+    HTML ``<meta charset>``); then UTF-8 again if fewer than 1 in 100 of its
+    non-ASCII characters are invalid (replaced); then GB18030 or Big5 as
+    charset-normalizer judges them; then charset-normalizer's best guess. The
+    text is passed through ``clean_text``.
     """
     return decode_as(data, declared)[0]
 
@@ -213,14 +215,22 @@ def decode_as(data: bytes, declared: str | None = None) -> tuple[str, str]:
         raise ValueError("binary file (NUL bytes)")
     try:
         return _checked(data.decode("utf-8")), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data" and error.start >= len(data) - 3:
+            # UTF-8 cut short inside its last character (a truncated download)
+            text = data[: error.start].decode("utf-8") + "\ufffd"
+            return _checked(text), "utf-8 (cut short: its last character replaced)"
     if declared:
         try:
             encoding = _codec(declared)
             return _checked(data.decode(encoding)), encoding
         except (LookupError, UnicodeDecodeError):
             pass
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    wide = (len(text.encode("utf-8")) - len(text)) // 2 - bad  # about: CJK is 3 bytes
+    if bad * 100 <= wide:  # UTF-8 Chinese with a few stray bytes, not another encoding
+        return _checked(text), f"utf-8 ({bad} invalid byte sequences replaced)"
     text, encoding = _detect(data)
     return _checked(text), encoding
 
@@ -232,13 +242,18 @@ def _codec(name: str) -> str:
 
 
 def _detect(data: bytes) -> tuple[str, str]:
+    """The least chaotic of the Chinese encodings (GB18030 on a tie), else any encoding."""
     from charset_normalizer import from_bytes
 
-    for candidates in (list(CHINESE_ENCODINGS), None):
-        match = from_bytes(data, cp_isolation=candidates).best()
+    found = []
+    for rank, encoding in enumerate(CHINESE_ENCODINGS):
+        match = from_bytes(data, cp_isolation=[encoding]).best()
         if match is not None:
-            return str(match), match.encoding
-    raise ValueError("not text in a known encoding (tried UTF-8, GB18030, Big5 and others)")
+            found.append((match.chaos, rank, match))
+    match = min(found, key=lambda f: f[:2])[2] if found else from_bytes(data).best()
+    if match is None:
+        raise ValueError("not text in a known encoding (tried UTF-8, GB18030, Big5 and others)")
+    return str(match), match.encoding
 
 
 def _checked(text: str) -> str:
@@ -446,7 +461,7 @@ def _jsonl_record(raw: bytes | str) -> tuple[str, dict[str, str]] | None:
     """The text and metadata of one JSONL line; None for a blank line; ValueError if bad."""
     if isinstance(raw, bytes):
         try:
-            raw = raw.decode("utf-8")
+            raw = raw.rstrip(b"\r\n").decode("utf-8")
         except UnicodeDecodeError as error:
             raise ValueError(f"not UTF-8 (byte {error.start})") from None
     if not raw.strip():
@@ -454,7 +469,7 @@ def _jsonl_record(raw: bytes | str) -> tuple[str, dict[str, str]] | None:
     try:
         record = json.loads(raw)
     except json.JSONDecodeError as error:
-        raise ValueError(f"not JSON ({error.msg} at column {error.colno})") from None
+        raise ValueError(f"not JSON: {error.msg} (column {error.colno})") from None
     except RecursionError:
         raise ValueError("not JSON (nested too deep)") from None
     if not isinstance(record, dict):
@@ -542,7 +557,9 @@ def read_file(path: Path) -> Iterator[RawDocument | Skipped]:
         text, encoding = decode_as(data, declared_charset(data) if is_html else None)
     except ValueError as error:
         raise InputError(source, str(error)) from None
-    if encoding not in ("utf-8", "ascii"):
+    if "replaced" in encoding:
+        log.warning("%s: read as %s", source, encoding)
+    elif encoding != "utf-8":
         log.info("%s: decoded as %s", source, encoding)
     document = read_html(source, text) if is_html else read_text(source, text)
     if not document.text.strip():

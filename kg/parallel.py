@@ -38,12 +38,19 @@ def chunked(articles: Iterable[Article], chunk_chars: int = CHUNK_CHARS) -> list
     return [chunk for chunk in chunks if chunk]
 
 
-def extract_entries(articles: Iterable[Article], nlp: Language | None = None) -> list[Entry]:
+def extract_entries(
+    articles: Iterable[Article], nlp: Language | None = None, progress: Progress | None = None
+) -> list[Entry]:
     """Facts and N-Triples of each article, in order, in this process."""
     from kg.pipeline import extract
     from kg.stream import ntriples
 
-    return [(facts, ntriples(facts)) for facts in extract(articles, nlp)]
+    entries = []
+    for facts in extract(articles, nlp):
+        entries.append((facts, ntriples(facts)))
+        if progress:
+            progress(1)
+    return entries
 
 
 # The local pool: workers are forked after this is set, so each inherits the
@@ -135,7 +142,7 @@ def extract_on_cluster(
         ]
         order = {future.key: i for i, future in enumerate(futures)}
         results: list[list[Entry]] = [[] for _ in chunks]
-        for future, done in as_completed(futures, with_results=True):
+        for future, done in as_completed(futures, loop=client.loop, with_results=True):
             results[order[future.key]] = done
             if progress:
                 progress(len(done))

@@ -36,6 +36,7 @@ class BuildReport:
     conforms: bool | None = None
     violations: str = ""
     cached: int = 0  # articles whose facts came from the cache
+    streamed: bool = False  # written by kg.stream, not through an rdflib graph
     stages: dict[str, float] = field(default_factory=dict)  # seconds: read, extract, graph ...
     notes: list[str] = field(default_factory=list)  # what a large build did differently
 
@@ -103,19 +104,24 @@ def extract_corpus(
 
     config = nlp.config.to_str() if nlp is not None else None
     cache = FactsCache(cache_dir, extractor_version(config)) if cache_dir else None
-    found = cache.get(articles) if cache else {}
-    todo = [article for article in articles if article.id not in found]
-    if progress and found:
-        progress(len(found))
-    if scheduler:
-        new = parallel.extract_on_cluster(todo, scheduler, config, progress)
-    elif workers > 1 and len(todo) > 1:
-        new = parallel.extract_in_pool(todo, workers, nlp, progress)
-    else:
-        new = parallel.extract_entries(todo, nlp, progress)
-    if cache:
-        with cache:
+    try:
+        found = cache.get(articles) if cache is not None else {}
+        todo = [article for article in articles if article.id not in found]
+        if progress and found:
+            progress(len(found))
+        if not todo:
+            new = []
+        elif scheduler:
+            new = parallel.extract_on_cluster(todo, scheduler, config, progress)
+        elif workers > 1 and len(todo) > 1:
+            new = parallel.extract_in_pool(todo, workers, nlp, progress)
+        else:
+            new = parallel.extract_entries(todo, nlp, progress)
+        if cache is not None:
             cache.put(new)
+    finally:
+        if cache is not None:
+            cache.close()
     return [*found.values(), *new], len(found)
 
 
@@ -176,8 +182,12 @@ def build(
         lines = merge(data for _, data in entries)
         report.triples = len(lines)
         streamed = report.triples > (STREAM_TRIPLES if stream_above is None else stream_above)
-        graph = build_graph(sample(entries) if streamed else corpus) if validate or not streamed else None
-    if graph is not None and validate:
+        report.streamed = streamed
+        if not streamed:
+            graph = build_graph(corpus)
+        elif validate:  # rdflib and pySHACL are too slow for all of it: check a sample
+            graph = build_graph(sample(entries))
+    if validate:
         from kg.validate import validate_graph
 
         with report.stage("validate"):

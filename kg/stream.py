@@ -24,6 +24,7 @@ from kg.namespaces import PREFIXES
 from kg.types import ArticleFacts
 
 STREAM_TRIPLES = 100_000  # past this many triples a build writes by streaming
+SAMPLE_TRIPLES = 20_000  # and validates a sample of about this many
 
 # Prefixes for pyoxigraph's Turtle and TriG.  kgr: is left out: minted IRIs hold a
 # slash, which a prefixed name can only write escaped (kgr:plan\/…).
@@ -48,6 +49,15 @@ def merge(articles: Iterable[bytes]) -> list[bytes]:
     for data in articles:
         lines.update(data.splitlines(keepends=True))
     return sorted(lines)
+
+
+def sample(
+    corpus: list[tuple[ArticleFacts, bytes]], triples: int = SAMPLE_TRIPLES
+) -> list[ArticleFacts]:
+    """Articles spread evenly over ``corpus`` whose triples number about ``triples``."""
+    total = sum(data.count(b"\n") for _, data in corpus)
+    step = max(1, -(-total // triples))
+    return [facts for facts, _ in corpus[::step]]
 
 
 def _named(article_id: str, data: bytes) -> Iterable[bytes]:
@@ -100,4 +110,4 @@ def write_streamed(
     return path
 
 
-__all__ = ["STREAM_TRIPLES", "merge", "ntriples", "serialize_lines", "write_streamed"]
+__all__ = ["STREAM_TRIPLES", "merge", "ntriples", "sample", "serialize_lines", "write_streamed"]

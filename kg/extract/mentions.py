@@ -192,7 +192,7 @@ def find_zones(text: str, tokens: list[tuple[int, str]], places: list[Found]) ->
         named_place = strong and (_tag(bare) == "ns" or _contains_place(bare))
         if not opened and not name_like(bare) and not named_place:
             continue  # 首个…示范区, 国家未来产业先导区: a description, not a name
-        located = re.search(r"(在|落户|位于|入驻|坐落于|于)$", text[max(0, start - 3) : start])
+        located = re.search(r"(在|落户|位于|入驻|坐落于|于|打造|建设|创建|建成)$", text[max(0, start - 3) : start])
         placed_after = re.match(r"(建设|内|中|里|、|等)", text[match.end() : match.end() + 2])
         if strong or opened or located or placed_after:
             found.append(Found(start, match.end(), Kind.DISTRICT, name))
@@ -227,7 +227,11 @@ def _extend_left(
             break
         start = idx
         if place_at and idx in place_at:
-            break  # a place opens the name (孝感市高新区)
+            # a place opens the name (孝感市高新区), with the place written before it (渝北仙桃…)
+            outer = next((p for p in place_at.values() if p.end == idx), None)
+            if outer is not None and end - outer.start <= max_chars:
+                start = outer.start
+            break
     return start
 
 

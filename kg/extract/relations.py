@@ -198,7 +198,7 @@ def _chain(first: Mention, districts: list[Mention]) -> list[Mention]:
 
 def _is_project_context(text: str, firm: Mention, sentence_end: int) -> bool:
     rest = text[firm.end : sentence_end]
-    return bool(re.match(r"^[^。；;]{0,40}?(项目|基地|工厂|产业园|生产线|建成投产|开工)", rest))
+    return bool(re.match(r"^[^。；;]{0,60}?(项目|基地|工厂|产业园|生产线|建成投产|开工)", rest))
 
 
 class RelationFinder:
