@@ -6,7 +6,7 @@ evidence) turned into triples by kg.graph, exactly as a build would. Both
 engines load the same N-Triples and answer the same query text with the same
 parameters; the table gives each engine's time and rdflib / Oxigraph.
 
-    python bench/bench_query.py                 # ~200,000 triples, about a minute
+    python bench/bench_query.py                 # ~400,000 triples, about a minute
     python bench/bench_query.py --triples 1000000
 """
 
@@ -145,7 +145,7 @@ def to_rdflib(term: Any) -> rdflib.term.Node:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--triples", type=int, default=200_000, help="graph size (default 200000)")
+    parser.add_argument("--triples", type=int, default=400_000, help="graph size (default 400000)")
     parser.add_argument("--repeat", type=int, default=3, help="Oxigraph runs per query (best kept)")
     parser.add_argument(
         "--rdflib-repeat", type=int, default=1, help="rdflib runs per query (best kept)"

@@ -287,12 +287,13 @@ def _trade_names(text: str, tokens: list[tuple[int, str]]) -> Iterator[Found]:
                 break
             start, j = prev_idx, j - 1
         following = tokens[i + 1][1] if i + 1 < len(tokens) else ""
-        if following and _common_noun(following):
+        cue_before = _FIRM_BEFORE.search(text[max(0, start - 6) : start])
+        if following and _common_noun(following) and not cue_before:
             continue  # 卓越级智能工厂: a modifier of a common noun, not a firm
         if text.startswith(("产业", "基地"), idx + len(word)):
             continue  # 盐化工产业基地: an industry, not a firm
         end = idx + len(word)
-        cue = _FIRM_BEFORE.search(text[max(0, start - 6) : start]) or _FIRM_AFTER.match(text[end : end + 12])
+        cue = cue_before or _FIRM_AFTER.match(text[end : end + 12])
         if proper and idx - start >= 2 and cue and name_like(text[start:idx]):
             yield Found(start, end, Kind.ENTERPRISE, text[start:end])
 
@@ -409,7 +410,7 @@ def _listed_firms(text: str) -> Iterator[Found]:
             named = sum(1 for m in members if place_opened(text, m))
         else:
             named = sum(1 for m in members if name_like(m.surface) or place_opened(text, m))
-        if members and named * 2 > len(items):
+        if members and named * 2 >= len(items):
             yield from members
 
 

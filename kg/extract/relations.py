@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract import MENTIONS
+from kg.extract import MENTIONS, doc_text, span_text
 from kg.extract import lexicon as lx
 from kg.types import Entity, Evidence, Kind, Relation, Statement
 
@@ -34,18 +34,29 @@ class Mention:
     entity: Entity
 
 
-def sentence_mentions(doc: Doc, sentence: Span) -> list[Mention]:
+def doc_mentions(doc: Doc) -> list[Mention]:
+    """Every resolved mention of ``doc``, in span order."""
     out = []
     for span in doc.spans[MENTIONS]:
-        start, end = span._.chars
-        if sentence.start_char <= start < sentence.end_char and span._.entity is not None:
-            out.append(Mention(start, end, Kind(span.label_), span._.entity))
+        entity = span._.entity
+        if entity is not None:
+            start, end = span._.chars
+            out.append(Mention(start, end, Kind(span.label_), entity))
     return out
+
+
+def sentence_mentions(
+    doc: Doc, sentence: Span, mentions: list[Mention] | None = None
+) -> list[Mention]:
+    """The resolved mentions starting in ``sentence``; pass ``doc_mentions(doc)`` in loops."""
+    start, end = sentence.start_char, sentence.end_char
+    every = doc_mentions(doc) if mentions is None else mentions
+    return [m for m in every if start <= m.start < end]
 
 
 def evidence_of(doc: Doc, sentence: Span) -> Evidence:
     """The sentence as evidence, trimmed of surrounding white space."""
-    text = sentence.text
+    text = span_text(sentence)
     lead = len(text) - len(text.lstrip())
     stripped = text.strip()
     start = sentence.start_char + lead
@@ -122,14 +133,14 @@ _IN_FORCE = re.compile(r"(按照|根据|依据|落实|贯彻|启动实施|实施
 def find_issues(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterator[Statement]:
     """Province → plan when the sentence reports the plan issued, or a plan titled with the
     province's name in force (按照《青海省…实施方案》要求)."""
-    text = sentence.text
+    text = span_text(sentence)
     verb = bool(_ISSUE_VERB.search(text))
     provinces = doc._.provinces or ()
     main = provinces[0] if provinces else None
     evidence = evidence_of(doc, sentence)
     for plan in (m for m in mentions if m.kind is Kind.PLAN):
         if not verb:
-            cue = doc.text[max(sentence.start_char, plan.start - 9) : max(sentence.start_char, plan.start - 1)]
+            cue = doc_text(doc)[max(sentence.start_char, plan.start - 9) : max(sentence.start_char, plan.start - 1)]
             if not (_IN_FORCE.search(cue) and _titled_province(plan.entity.label)):
                 continue
             yield Statement(_titled_province(plan.entity.label), Relation.ISSUES, plan.entity, evidence)
@@ -143,7 +154,7 @@ def find_issues(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterator[S
 
 
 def find_locations(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterator[Statement]:
-    text, base = doc.text, sentence.start_char
+    text, base = doc_text(doc), sentence.start_char
     evidence = evidence_of(doc, sentence)
     districts = sorted(
         (m for m in mentions if m.kind is Kind.DISTRICT), key=lambda m: (m.start, m.start - m.end)
@@ -204,8 +215,9 @@ def _is_project_context(text: str, firm: Mention, sentence_end: int) -> bool:
 class RelationFinder:
     def __call__(self, doc: Doc) -> Doc:
         statements = list(doc._.statements or [])
+        every = doc_mentions(doc)
         for sentence in doc.sents:
-            mentions = sentence_mentions(doc, sentence)
+            mentions = sentence_mentions(doc, sentence, every)
             if not mentions:
                 continue
             statements.extend(find_issues(doc, sentence, mentions))

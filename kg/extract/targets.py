@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract import doc_text, span_text
 from kg.extract import lexicon as lx
-from kg.extract.relations import Mention, evidence_of, sentence_mentions
+from kg.extract.relations import Mention, doc_mentions, evidence_of, sentence_mentions
 from kg.extract.resolve import plan_key
 from kg.types import Entity, Kind, Metric, Relation, Statement
 
@@ -216,8 +216,9 @@ class TargetFinder:
         plans = {s._.entity.key: s._.entity for s in doc.spans["kg_mentions"] if s.label_ == "Plan"}
         if len(plans) == 1:  # goals stated before the one plan of the article is named
             context = PlanContext(next(iter(plans.values())), 0, None)
+        every = doc_mentions(doc)
         for index, sentence in enumerate(doc.sents):
-            mentions = sentence_mentions(doc, sentence)
+            mentions = sentence_mentions(doc, sentence, every)
             plans = [m for m in mentions if m.kind is Kind.PLAN]
             year = find_year(span_text(sentence))
             topical = [m for m in plans if _is_topic(sentence, m) or context is None]
