@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import pickle
 import sqlite3
 from collections.abc import Iterable
@@ -41,9 +42,6 @@ SOURCES = (
     "stream.py",
     "data/*.tsv",
 )
-
-Entry = tuple[ArticleFacts, bytes]  # an article's facts and its N-Triples (kg.stream.ntriples)
-
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -76,6 +74,69 @@ def extractor_version(config: str | None = None) -> str:
     return digest.hexdigest()[:24]
 
 
+Keys = tuple[tuple[str, ...], ...]
+
+
+def report_keys(facts: ArticleFacts) -> tuple[Keys, Keys]:
+    """What a build report counts of one article: (kind, key) of each entity it names and
+    (relation, subject key, object key) of each fact it states."""
+    entities = {(m.entity.kind.value, m.entity.key) for m in facts.mentions}
+    stated = set()
+    for statement in facts.statements:
+        for entity in (statement.subject, statement.object):
+            entities.add((entity.kind.value, entity.key))
+        stated.add((statement.relation.value, statement.subject.key, statement.object.key))
+    return tuple(sorted(entities)), tuple(sorted(stated))
+
+
+class Entry:
+    """One article's extraction as a build keeps it: the facts, their N-Triples
+    (kg.stream.ntriples) and what the report counts.  A cached entry unpickles its facts
+    only when they are read: a large build from the cache needs the triples alone."""
+
+    __slots__ = ("_blob", "_facts", "article", "entity_keys", "fact_keys", "ntriples")
+
+    def __init__(
+        self,
+        article: Article,
+        ntriples: bytes,
+        keys: tuple[Keys, Keys],
+        facts: ArticleFacts | None = None,
+        blob: bytes | None = None,
+    ) -> None:
+        self.article = article
+        self.ntriples = ntriples
+        self.entity_keys, self.fact_keys = keys
+        self._facts = facts
+        self._blob = blob
+
+    @classmethod
+    def of(cls, facts: ArticleFacts) -> Entry:
+        from kg.stream import ntriples
+
+        return cls(facts.article, ntriples(facts), report_keys(facts), facts=facts)
+
+    @property
+    def facts(self) -> ArticleFacts:
+        if self._facts is None:
+            assert self._blob is not None
+            self._facts = pickle.loads(self._blob)
+            self._blob = None
+        return self._facts
+
+    def __reduce__(self) -> tuple:  # from a worker process to the build, facts and all
+        keys = (self.entity_keys, self.fact_keys)
+        return Entry, (self.article, self.ntriples, keys, self._facts, self._blob)
+
+
+SCHEMA = 1  # of the table below: another number drops the table
+
+
+def _place(article: Article) -> str:
+    """The fields of an article its id does not cover."""
+    return json.dumps([article.source, article.index, article.url, article.date, article.publisher])
+
+
 class FactsCache:
     """Cached extractions of one output folder, for one extractor version."""
 
@@ -85,11 +146,16 @@ class FactsCache:
         self.version = version
         self._db = sqlite3.connect(self.path, timeout=60)
         with self._db:
+            if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+                self._db.execute("DROP TABLE IF EXISTS entries")
+                self._db.execute("DROP TABLE IF EXISTS facts")  # before there was a schema
+                self._db.execute(f"PRAGMA user_version = {SCHEMA}")
             self._db.execute(
-                "CREATE TABLE IF NOT EXISTS facts (id TEXT PRIMARY KEY, version TEXT NOT NULL,"
-                " facts BLOB NOT NULL, ntriples BLOB NOT NULL)"
+                "CREATE TABLE IF NOT EXISTS entries (id TEXT PRIMARY KEY, version TEXT NOT NULL,"
+                " place TEXT NOT NULL, facts BLOB NOT NULL, ntriples BLOB NOT NULL,"
+                " keys BLOB NOT NULL)"
             )
-            self._db.execute("DELETE FROM facts WHERE version != ?", (version,))
+            self._db.execute("DELETE FROM entries WHERE version != ?", (version,))
 
     def close(self) -> None:
         self._db.close()
@@ -102,42 +168,53 @@ class FactsCache:
 
     def get(self, articles: Iterable[Article]) -> dict[str, Entry]:
         """The cached entries of ``articles``, by article id."""
-        from kg.stream import ntriples
-
         wanted = {article.id: article for article in articles}
         found: dict[str, Entry] = {}
         rows = self._db.execute(
-            "SELECT id, facts, ntriples FROM facts WHERE version = ?", (self.version,)
+            "SELECT id, place, facts, ntriples, keys FROM entries WHERE version = ?",
+            (self.version,),
         )
-        for article_id, blob, data in rows:
+        for article_id, place, blob, data, keys in rows:
             article = wanted.get(article_id)
             if article is None:
                 continue
-            facts: ArticleFacts = pickle.loads(blob)
-            if facts.article != article:
-                # The same text read from another file or place: the facts stand, the
-                # article's own triples (source file, index) are made anew.
-                moved = dataclasses.replace(
-                    article, source=facts.article.source, index=facts.article.index
-                )
-                if facts.article != moved:
-                    continue  # title, date or another field the rules may read has changed
-                facts = dataclasses.replace(facts, article=article)
-                data = ntriples(facts)
-            found[article_id] = (facts, data)
+            if place == _place(article):
+                found[article_id] = Entry(article, data, pickle.loads(keys), blob=blob)
+                continue
+            # The same text elsewhere: read from another file, or at another place in it.
+            cached: ArticleFacts = pickle.loads(blob)
+            moved = dataclasses.replace(
+                article, source=cached.article.source, index=cached.article.index
+            )
+            if cached.article == moved:  # the facts stand; the article's own triples change
+                found[article_id] = Entry.of(dataclasses.replace(cached, article=article))
         return found
 
     def put(self, entries: Iterable[Entry]) -> None:
         rows = (
-            (facts.article.id, self.version, pickle.dumps(facts, protocol=5), data)
-            for facts, data in entries
+            (
+                entry.article.id,
+                self.version,
+                _place(entry.article),
+                pickle.dumps(entry.facts, protocol=5),
+                entry.ntriples,
+                pickle.dumps((entry.entity_keys, entry.fact_keys), protocol=5),
+            )
+            for entry in entries
         )
         with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?)", rows)
+            self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def count(self) -> int:
         """How many articles the cache holds."""
-        return self._db.execute("SELECT count(*) FROM facts").fetchone()[0]
+        return self._db.execute("SELECT count(*) FROM entries").fetchone()[0]
 
 
-__all__ = ["CACHE_DIR", "Entry", "FactsCache", "extractor_version", "sources_digest"]
+__all__ = [
+    "CACHE_DIR",
+    "Entry",
+    "FactsCache",
+    "extractor_version",
+    "report_keys",
+    "sources_digest",
+]

@@ -20,9 +20,10 @@ from kg.errors import InputError, KgError
 
 EXIT_CODES = """\b
 Exit codes:
-  0  success
+  0  success (a file that cannot be read is skipped, with a warning line)
   1  the graph does not conform to the shapes, or another error
-  2  bad input: a file that cannot be read (with --strict), or no article at all"""
+  2  bad input: no article found, a file that cannot be read (with --strict),
+     or a usage error"""
 
 
 def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -68,7 +69,7 @@ def cli() -> None:
 )
 @click.option("--html/--no-html", default=True, show_default=True, help="Write kg.html, the interactive graph.")
 @click.option("--validate/--no-validate", default=True, show_default=True, help="Check the graph against ontology/shapes.ttl.")
-@click.option("--strict", is_flag=True, help="Fail on the first unreadable file instead of skipping it.")
+@click.option("--strict", is_flag=True, help="Stop at the first file (or JSONL line) that cannot be read, with exit code 2, instead of skipping it.")
 @click.option(
     "-w", "--workers", type=click.IntRange(min=1), default=1, show_default=True,
     help="Extract with this many local processes (forked workers, one pipeline each).",
@@ -89,8 +90,16 @@ def build(
 ) -> None:
     """Read articles and build their knowledge graph.
 
-    INPUTS are .txt/.md files or folders of them (searched recursively). A
-    newspaper page holding several articles is split at its headlines.
+    INPUTS are files, or folders searched recursively for .txt, .md, .html,
+    .htm and .jsonl files. UTF-8 (with or without BOM), UTF-16, GB18030/GBK and
+    Big5 are recognised. Text and Markdown may open with front matter (---,
+    title/date/url/source lines, ---); HTML gives its visible text, <h1> or
+    <title> and meta date and URL; each JSONL line is one article with "text"
+    and optional "title", "url", "date". A newspaper page holding several
+    articles is split at its headlines.
+
+    A file (or JSONL line) that is binary, empty, undecodable or malformed is
+    reported on one line and skipped; with --strict the build stops there.
 
     \b
     Example:

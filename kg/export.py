@@ -5,7 +5,8 @@ process, whatever order its triples were added in.  rdflib's Turtle writer
 sorts subjects, predicates and objects but keeps insertion order between
 objects that compare equal (1.0 and 1.00); its TriG writer takes named graphs
 and its JSON-LD writer subjects in set order, which changes with
-PYTHONHASHSEED.  The writers below close those gaps.
+PYTHONHASHSEED.  The writers below close those gaps, and keep every value
+(rdflib's compact JSON-LD drops a plain ``""`` followed by another value).
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, Graph
+from rdflib.plugins.serializers.jsonld import Converter
 from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.plugins.serializers.turtle import TurtleSerializer
+from rdflib.plugins.shared.jsonld.context import Context
 
 from kg.namespaces import PREFIXES
 
@@ -100,6 +103,33 @@ class StableTrigSerializer(_StableObjects, TrigSerializer):
         self.contexts.sort(key=lambda graph: _n3(graph.identifier))
 
 
+class _JsonLdConverter(Converter):
+    """rdflib's JSON-LD converter, keeping every value of a property.
+
+    With a context, rdflib compacts a plain ``""`` to a bare empty string and
+    then takes that falsy value for "no value yet": the next value of the same
+    property replaces it, and the ``""`` is lost.
+    """
+
+    def add_to_node(self, graph, s, p, o, s_node, nodemap):  # rdflib's signature
+        empty = {key: value for key, value in s_node.items() if not value}
+        super().add_to_node(graph, s, p, o, s_node, nodemap)
+        for key, value in empty.items():
+            if s_node.get(key) is not value:
+                added = s_node[key] if isinstance(s_node[key], list) else [s_node[key]]
+                s_node[key] = [value, *added]
+
+
+def _jsonld(graph: Graph, context_data: dict[str, str]) -> Any:
+    """The graph as compact JSON-LD (rdflib's ``from_rdf`` with the converter above)."""
+    context = Context(context_data)
+    result = _JsonLdConverter(context, use_native_types=False, use_rdf_type=False).convert(graph)
+    if isinstance(result, list):
+        result = {context.get_key("@graph"): result}
+    result["@context"] = context_data
+    return result
+
+
 def _stable_jsonld(value: Any) -> Any:
     """JSON-LD with every array of nodes or values sorted (they are unordered in RDF)."""
     if isinstance(value, dict):
@@ -118,12 +148,13 @@ def serialize(graph: Graph | Dataset, fmt: str) -> bytes:
     _, name, _ = FORMATS[fmt]
     if fmt == "jsonld":
         context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-        text = graph.serialize(format=name, context=context, auto_compact=True, sort_keys=True)
-        document = _stable_jsonld(json.loads(text))
+        document = _stable_jsonld(_jsonld(graph, context))
         return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
     if fmt in ("nt", "nquads"):
-        text = "".join(sorted(graph.serialize(format=name).splitlines(keepends=True)))
-        return text.encode("utf-8")
+        # Lines are split at LF only: str.splitlines would also split a literal
+        # holding U+0085, U+2028 or U+2029, which N-Triples leaves unescaped.
+        data = graph.serialize(format=name, encoding="utf-8")
+        return b"".join(sorted(data.splitlines(keepends=True)))
     writer = StableTrigSerializer if fmt == "trig" else StableTurtleSerializer
     stream = io.BytesIO()
     writer(graph).serialize(stream, encoding="utf-8")

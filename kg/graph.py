@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, SKOS
 
 from kg.namespaces import KG, KGR, OA, PREFIXES, SCHEMA, UNIT, WD
 from kg.types import Article, ArticleFacts, Entity, Evidence, Kind, Metric, Statement
@@ -96,16 +96,23 @@ def metric_label(metric: Metric) -> str:
     return f"{metric.indicator} {annual}{sign}{format_quantity(q)}{year}"
 
 
-def entity_triples(entity: Entity) -> Iterator[Triple]:
-    """Type, label, code and containment of one entity."""
+def entity_triples(entity: Entity, mentioned: bool = True) -> Iterator[Triple]:
+    """Type, label, code and containment of one entity.
+
+    Places carry their official name as skos:prefLabel. rdfs:label, the name shown
+    for what an article names, is left out for a place that only contains another
+    (a district's province the article never names), so that the graph does not
+    claim the article named it."""
     node = entity_iri(entity)
     yield node, RDF.type, KG[entity.kind.value]
     if entity.kind is Kind.DISTRICT and entity.level in _LEVEL_CLASS:
         yield node, RDF.type, _LEVEL_CLASS[entity.level]
+    if entity.kind in (Kind.PROVINCE, Kind.DISTRICT):
+        yield node, SKOS.prefLabel, Literal(entity.label, lang="zh")
     if entity.kind is Kind.METRIC and entity.metric is not None:
         yield node, RDFS.label, Literal(metric_label(entity.metric), lang="zh")
         yield from metric_triples(node, entity.metric)
-    else:
+    elif mentioned:
         yield node, RDFS.label, Literal(entity.label, lang="zh")
     if entity.code:
         yield node, KG.divisionCode, Literal(entity.code)
@@ -113,7 +120,7 @@ def entity_triples(entity: Entity) -> Iterator[Triple]:
         yield node, OWL.sameAs, WD[entity.wikidata]
     if entity.part_of is not None:
         yield node, KG.partOf, entity_iri(entity.part_of)
-        yield from entity_triples(entity.part_of)
+        yield from entity_triples(entity.part_of, mentioned=False)
 
 
 def metric_triples(node: URIRef, metric: Metric) -> Iterator[Triple]:

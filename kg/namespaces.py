@@ -63,6 +63,7 @@ ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 
 PREFIXES = {
+    "skos": Namespace("http://www.w3.org/2004/02/skos/core#"),
     "kg": KG._NS,
     "kgr": KGR,
     "oa": OA,

@@ -43,11 +43,10 @@ def extract_entries(
 ) -> list[Entry]:
     """Facts and N-Triples of each article, in order, in this process."""
     from kg.pipeline import extract
-    from kg.stream import ntriples
 
     entries = []
     for facts in extract(articles, nlp):
-        entries.append((facts, ntriples(facts)))
+        entries.append(Entry.of(facts))
         if progress:
             progress(1)
     return entries

@@ -16,7 +16,7 @@ from kg.cache import Entry
 from kg.graph import build_dataset, build_graph
 from kg.ingest import Skipped, read_documents
 from kg.pages import split_articles
-from kg.types import Article, ArticleFacts, Kind, Relation
+from kg.types import Article, ArticleFacts
 
 Progress = Callable[[int], None]
 log = logging.getLogger(__name__)
@@ -125,19 +125,17 @@ def extract_corpus(
     return [*found.values(), *new], len(found)
 
 
-def summarise(corpus: list[ArticleFacts], report: BuildReport) -> None:
-    entities: dict[Kind, set[str]] = {}
-    facts: dict[Relation, set[tuple[str, str]]] = {}
-    for article in corpus:
-        for mentioned in article.mentions:
-            entities.setdefault(mentioned.entity.kind, set()).add(mentioned.entity.key)
-        for statement in article.statements:
-            for entity in (statement.subject, statement.object):
-                entities.setdefault(entity.kind, set()).add(entity.key)
-            pair = (statement.subject.key, statement.object.key)
-            facts.setdefault(statement.relation, set()).add(pair)
-    report.entities = Counter({k.value: len(v) for k, v in sorted(entities.items())})
-    report.facts = Counter({r.value: len(v) for r, v in sorted(facts.items())})
+def summarise(entries: list[Entry], report: BuildReport) -> None:
+    """Distinct entities by class and distinct facts by relation (kg.cache.report_keys)."""
+    entities: dict[str, set[str]] = {}
+    facts: dict[str, set[tuple[str, str]]] = {}
+    for entry in entries:
+        for kind, key in entry.entity_keys:
+            entities.setdefault(kind, set()).add(key)
+        for relation, subject, object_ in entry.fact_keys:
+            facts.setdefault(relation, set()).add((subject, object_))
+    report.entities = Counter({kind: len(v) for kind, v in sorted(entities.items())})
+    report.facts = Counter({relation: len(v) for relation, v in sorted(facts.items())})
 
 
 def build(
@@ -174,16 +172,16 @@ def build(
         entries, report.cached = extract_corpus(
             articles, nlp, workers, scheduler, cache_dir, progress
         )
-    entries.sort(key=lambda e: (e[0].article.source, e[0].article.index, e[0].article.id))
-    corpus = [facts for facts, _ in entries]
-    report.articles = len(corpus)
-    summarise(corpus, report)
+    entries.sort(key=lambda e: (e.article.source, e.article.index, e.article.id))
+    report.articles = len(entries)
+    summarise(entries, report)
     with report.stage("graph"):
-        lines = merge(data for _, data in entries)
+        lines = merge(entry.ntriples for entry in entries)
         report.triples = len(lines)
         streamed = report.triples > (STREAM_TRIPLES if stream_above is None else stream_above)
         report.streamed = streamed
         if not streamed:
+            corpus = [entry.facts for entry in entries]
             graph = build_graph(corpus)
         elif validate:  # rdflib and pySHACL are too slow for all of it: check a sample
             graph = build_graph(sample(entries))

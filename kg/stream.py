@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 from rdflib.plugins.serializers.nt import _nt_row
@@ -22,6 +23,9 @@ from rdflib.plugins.serializers.nt import _nt_row
 from kg.graph import article_iri, facts_triples
 from kg.namespaces import PREFIXES
 from kg.types import ArticleFacts
+
+if TYPE_CHECKING:
+    from kg.cache import Entry
 
 STREAM_TRIPLES = 100_000  # past this many triples a build writes by streaming
 SAMPLE_TRIPLES = 20_000  # and validates a sample of about this many
@@ -51,13 +55,11 @@ def merge(articles: Iterable[bytes]) -> list[bytes]:
     return sorted(lines)
 
 
-def sample(
-    corpus: list[tuple[ArticleFacts, bytes]], triples: int = SAMPLE_TRIPLES
-) -> list[ArticleFacts]:
-    """Articles spread evenly over ``corpus`` whose triples number about ``triples``."""
-    total = sum(data.count(b"\n") for _, data in corpus)
+def sample(entries: list[Entry], triples: int = SAMPLE_TRIPLES) -> list[ArticleFacts]:
+    """The facts of articles spread evenly over ``entries``, about ``triples`` triples."""
+    total = sum(entry.ntriples.count(b"\n") for entry in entries)
     step = max(1, -(-total // triples))
-    return [facts for facts, _ in corpus[::step]]
+    return [entry.facts for entry in entries[::step]]
 
 
 def _named(article_id: str, data: bytes) -> Iterable[bytes]:
@@ -94,17 +96,15 @@ def _sorted_prefixes(data: bytes) -> bytes:
     return b"".join(sorted(head)) + body
 
 
-def write_streamed(
-    corpus: list[tuple[ArticleFacts, bytes]], lines: list[bytes], path: Path, fmt: str
-) -> Path:
+def write_streamed(entries: list[Entry], lines: list[bytes], path: Path, fmt: str) -> Path:
     """Write a large build's graph: ``lines`` (the merged triples) or, for trig/nquads,
     each article's triples in its named graph."""
     from kg.export import write_atomic
 
     if fmt in ("trig", "nquads"):
         quads: set[bytes] = set()
-        for facts, data in corpus:
-            quads.update(_named(facts.article.id, data))
+        for entry in entries:
+            quads.update(_named(entry.article.id, entry.ntriples))
         lines = sorted(quads)
     write_atomic(path, serialize_lines(lines, fmt))
     return path

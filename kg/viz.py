@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, SKOS
 from rdflib.term import Node
 
 from kg.namespaces import KG, OA, SCHEMA
@@ -166,6 +166,8 @@ def _text(value: Node | None) -> str | None:
 def _label(graph: Graph, node: Node) -> str | None:
     """The rdfs:label to show: Chinese first, then any, the smallest for determinism."""
     labels = [o for o in graph.objects(node, RDFS.label) if isinstance(o, Literal)]
+    if not labels:  # a place the articles do not name, only contain
+        labels = [o for o in graph.objects(node, SKOS.prefLabel) if isinstance(o, Literal)]
     if not labels:
         return None
     return str(min(labels, key=lambda lit: (lit.language != "zh", str(lit))))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from rdflib.namespace import SKOS
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from kg.errors import InputError
@@ -264,10 +265,10 @@ def test_validate_counts_district_subclasses(valid_graph):
 def test_validate_checks_subclass_instances_too(valid_graph):
     graph = copy_of(valid_graph)
     graph.remove((entity_iri(DONGJIN), RDF.type, KG.District))
-    graph.remove((entity_iri(DONGJIN), RDFS.label, None))
+    graph.remove((entity_iri(DONGJIN), SKOS.prefLabel, None))
     report = validate_graph(graph)
     assert [(v.focus, v.path) for v in report.violations] == [
-        (str(entity_iri(DONGJIN)), "rdfs:label")
+        (str(entity_iri(DONGJIN)), "skos:prefLabel")
     ]
 
 

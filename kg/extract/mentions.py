@@ -7,16 +7,19 @@ jieba token boundaries; the exact characters stay on ``span._.chars``.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 
+from spacy.attrs import LENGTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract import MENTIONS
+from kg.extract import MENTIONS, doc_text
 from kg.extract import lexicon as lx
 from kg.types import Kind
 
@@ -26,6 +29,9 @@ _QUOTED_ALIAS = re.compile(r"[(（]\s*(?:以下)?简称\s*([“\"][^《》“”
 _NAME_CHAR = re.compile(rf"^[{lx.CJK}A-Za-z0-9·]+$")
 _LIST_ITEM = rf"[^、，。；：,;:！？\s《》()（）]{{2,18}}(?:\s*[(（][A-Za-z0-9\-\s]{{1,20}}[)）])?"
 _ENTERPRISE_LIST = re.compile(
+    # The lookahead only fails fast where no 等 follows within the clause; without it the
+    # engine backtracks through every split of the text into items at every position.
+    r"(?=[^，。；：,;:！？《》等]*等)"
     rf"((?:{_LIST_ITEM}、)*{_LIST_ITEM})等"
     rf"(?:([\d一二三四五六七八九十百千万余多几]+)([家个])|(为代表)|"
     rf"(?:重点|龙头|优质|骨干|知名|领军|头部|链主|民营|民间投资|大|国内外|一批)?"
@@ -84,12 +90,19 @@ def _token_bounds(doc: Doc | None, text: str) -> tuple[set[int], set[int]]:
             i += len(word)
             ends.add(i)
         return starts, ends
-    return {t.idx for t in doc}, {t.idx + len(t.text) for t in doc}
+    tokens = _tokens(doc, text)
+    return {i for i, _ in tokens}, {i + len(word) for i, word in tokens}
 
 
 def _tokens(doc: Doc | None, text: str) -> list[tuple[int, str]]:
     if doc is not None:
-        return [(t.idx, t.text) for t in doc]
+        # Offsets from one array read: making a Token object per token is slow.
+        lengths, spaces = doc.to_array([LENGTH, SPACY]).T.tolist()
+        out, i = [], 0
+        for length, space in zip(lengths, spaces, strict=True):
+            out.append((i, text[i : i + length]))
+            i += length + space
+        return out
     import jieba
 
     out, i = [], 0
@@ -212,9 +225,10 @@ def _extend_left(
 ) -> int:
     """Start of the name that ends at ``end``: whole tokens leftwards up to a stop word."""
     start = end
-    for idx, word in reversed(tokens):
-        if idx >= end:
-            continue
+    # Only the tokens before ``end``, found by bisection: scanning from the last token of
+    # the article for every suffix match is quadratic in its length.
+    last = bisect.bisect_left(tokens, end, key=itemgetter(0))
+    for idx, word in reversed(tokens[:last]):
         if idx + len(word) > end:  # the token straddles the suffix: take its left part
             word = text[idx:end]
         if not word or not _NAME_CHAR.match(word) or word in lx.LEFT_STOPS:
@@ -300,7 +314,8 @@ def _trade_names(text: str, tokens: list[tuple[int, str]]) -> Iterator[Found]:
 
 _FIRM_BEFORE = re.compile(r"(企业|龙头|公司|集团|厂商|其中[，,]|如|由|与)$")
 _FIRM_AFTER = re.compile(
-    r"^(建成|落户|投资|推出|发布|研发|生产|成为|打造|入选|签约|总部|项目|公司|集团|在|的[^，。]{0,8}(项目|基地|工厂|产品|生产线))"
+    r"^(将|已|正|拟|计划|还)?(建成|落户|投资|推出|发布|研发|生产|成为|打造|入选|签约|总部|项目|公司|集团|在|"
+    r"的[^，。]{0,8}(项目|基地|工厂|产品|生产线))"
 )
 _PROPER_TAGS = frozenset({"nr", "nz", "nrt", "nt", "j", "ns", "nrfg"})
 _CJK_WORD = re.compile(rf"^[{lx.CJK}]{{2,}}$")
@@ -488,7 +503,7 @@ class MentionFinder:
         self.abbreviation_contexts = tuple(abbreviation_contexts)
 
     def __call__(self, doc: Doc) -> Doc:
-        found, aliases = find_mentions(doc.text, doc)
+        found, aliases = find_mentions(doc_text(doc), doc)
         spans = []
         for f in found:
             span = doc.char_span(f.start, f.end, label=f.kind.value, alignment_mode="expand")

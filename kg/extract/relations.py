@@ -19,7 +19,7 @@ from kg.types import Entity, Evidence, Kind, Relation, Statement
 
 _ISSUE_VERB = re.compile("|".join(lx.ISSUE_VERBS))
 _LOCATE_AFTER = re.compile(r"^[^，。；,;]{0,12}?(落户|位于|坐落于|坐落在|坐落|入驻|选址|迁入|扎根)(?:于|在|到)?$")
-_AT_THEN_VERB = re.compile(r"^\s*在$")
+_AT_THEN_VERB = re.compile(r"^\s*(将|已|拟|计划|正|还|也|先后|分别)?在$")
 _BUILD_VERB = re.compile(r"^[^，。；,;]{0,16}?(投资|开工|建设|新建|扩建|设立|布局|投产|建成|签约)")
 _CLAUSE_BREAK = re.compile(r"[。；;！？!?]")
 
