@@ -123,17 +123,26 @@ def entity_triples(entity: Entity, mentioned: bool = True) -> Iterator[Triple]:
         yield from entity_triples(entity.part_of, mentioned=False)
 
 
+def decimal_literal(value) -> Literal:
+    """An xsd:decimal in its canonical form (86000.0), so that it survives every round trip."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0")
+    text = text + "0" if text.endswith(".") else text if "." in text else text + ".0"
+    return Literal(text, datatype=XSD.decimal)
+
+
 def metric_triples(node: URIRef, metric: Metric) -> Iterator[Triple]:
     q = metric.quantity
     yield node, KG.indicator, Literal(metric.indicator, lang="zh")
-    yield node, KG.value, Literal(q.value, datatype=XSD.decimal)
+    yield node, KG.value, decimal_literal(q.value)
     yield node, KG.unit, Literal(q.unit)
     if q.unit in QUDT_UNITS:
         yield node, KG.qudtUnit, QUDT_UNITS[q.unit]
     if metric.year is not None:
         yield node, KG.year, Literal(f"{metric.year:04d}", datatype=XSD.gYear)
     if q.value_max is not None:
-        yield node, KG.valueMax, Literal(q.value_max, datatype=XSD.decimal)
+        yield node, KG.valueMax, decimal_literal(q.value_max)
     if metric.period:
         yield node, KG.period, Literal(metric.period)
     if q.bound:

@@ -614,7 +614,6 @@ def run_query(
     ``params`` bind the query's variables to typed RDF terms (see the ``# param:``
     header of ready queries); they are substituted by Oxigraph, never pasted in.
     """
-
     if isinstance(query, str):
         query = Query(text=query, origin="query")
     bindings = bind_params(query, params)
@@ -630,6 +629,7 @@ def run_query(
     if is_store(path):
         store = open_store(path, read_only=True)
     elif path.is_file():
+        _check_syntax(query)  # before reading a possibly large file
         store = _memory_store(path)
     elif path.is_dir():
         raise StoreError(f"{path}: not an Oxigraph store (no CURRENT file)")
