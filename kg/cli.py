@@ -69,7 +69,11 @@ def cli() -> None:
 )
 @click.option("--html/--no-html", default=True, show_default=True, help="Write kg.html, the interactive graph.")
 @click.option("--validate/--no-validate", default=True, show_default=True, help="Check the graph against ontology/shapes.ttl.")
-@click.option("--strict", is_flag=True, help="Stop at the first file (or JSONL line) that cannot be read, with exit code 2, instead of skipping it.")
+@click.option(
+    "--strict", is_flag=True,
+    help="Stop at the first file (or JSONL line) that cannot be read, with exit code 2, "
+    "instead of skipping it.",
+)
 @click.option(
     "-w", "--workers", type=click.IntRange(min=1), default=1, show_default=True,
     help="Extract with this many local processes (forked workers, one pipeline each).",

@@ -29,6 +29,7 @@ _INCENTIVE = re.compile(
     r"((给予|予以)[^，。；]{0,12}(\d|[一二三四五六七八九十百千]万?元|奖励|补助|补贴|资助)|奖励|补助|补贴|资助|每个项目)"
 )
 _ITEM = re.compile(r"^\s*([一二三四五六七八九十]+是|[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.、])")
+_BASE_YEAR = re.compile(r"(较|比|相比|同比|相较|对比)\s*$")  # 较2023年增长28%: a base, not a deadline
 _BARE_INDICATOR = re.compile(r"(年均|每年|年度|新增|增长|增加|提高|提升|达到|突破|超过|累计|培育|引进|新建|建成)+")
 _BARE_YEAR = re.compile(r"(?<![到至争计])(?:19|20)\d{2}\s*年(?!\s*(?:底|末|年底|年末|前|内|起))")
 _FORWARD = re.compile(r"(到\s*\d{4}\s*年|至\s*\d{4}\s*年|力争|目标|争取|确保|计划|预计|将|每年|年均)")
@@ -68,9 +69,24 @@ def _quoted(text: str, at: int) -> bool:
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
-def _period_end(title: str) -> int | None:
-    years = re.findall(r"(20\d{2})", title[-16:])
-    return int(years[-1]) if years else None
+def plan_year(title: str) -> int | None:
+    """The one year a plan is for (2023年优化营商环境若干举措), not a period (2024-2026年)."""
+    years = re.findall(r"((?:19|20)\d{2})\s*年?", title)
+    return int(years[0]) if len(years) == 1 and not re.search(r"\d{4}\s*[-—–~至到]", title) else None
+
+
+def scope_year(doc: Doc, plans: list[Mention]) -> int | None:
+    """A year written right after a plan's name is the year of the whole passage:
+    《工作清单》提出，2025年我省将… / 实施“满天星”计划2023年专项行动."""
+    from kg.numbers import find_years
+
+    text = doc_text(doc)
+    for plan in plans:
+        window = text[plan.end : plan.end + 16]
+        found = [y for s, _e, y in find_years(window) if s <= 10]
+        if found:
+            return found[0]
+    return None
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -166,10 +182,8 @@ def find_targets(
         annual = bool(_ANNUAL.search(text[max(0, left - 2) : match.start]))
         year = None
         if not annual:
-            years = [y for s, _e, y in find_years(text[: match.start]) if s >= 0]
+            years = [y for s, _e, y in find_years(text[: match.start]) if not _BASE_YEAR.search(text[max(0, s - 3) : s])]
             year = years[-1] if years else context.year
-            if year is None:
-                year = _period_end(context.plan.label)
         indicator = indicator_for(text, match.start, match.end, left, right)
         if previous and _BARE_INDICATOR.fullmatch(indicator):
             indicator = previous + indicator  # …企业达到6000家左右，年均新增1000家
@@ -209,28 +223,29 @@ class TargetFinder:
         self.passage_sentences = passage_sentences
 
     def __call__(self, doc: Doc) -> Doc:
-        from kg.numbers import find_year
-
         statements = list(doc._.statements or [])
         context: PlanContext | None = None
         plans = {s._.entity.key: s._.entity for s in doc.spans["kg_mentions"] if s.label_ == "Plan"}
         if len(plans) == 1:  # goals stated before the one plan of the article is named
-            context = PlanContext(next(iter(plans.values())), 0, None)
+            only = next(iter(plans.values()))
+            context = PlanContext(only, 0, plan_year(only.label))
         every = doc_mentions(doc)
         for index, sentence in enumerate(doc.sents):
             mentions = sentence_mentions(doc, sentence, every)
             plans = [m for m in mentions if m.kind is Kind.PLAN]
-            year = find_year(span_text(sentence))
             topical = [m for m in plans if _is_topic(sentence, m) or context is None]
             if topical:
                 plan = topical[-1].entity
                 same = context is not None and plan.key == context.plan.key
                 carried = context.year if same and context is not None else None
-                context = PlanContext(plan, index, year or carried)
+                year = scope_year(doc, topical) or carried or plan_year(plan.label)
+                context = PlanContext(plan, index, year)
             elif context is not None and index - context.sentence_index > self.passage_sentences:
                 context = None
-            elif context is not None and year is not None and context.year is None:
-                context = PlanContext(context.plan, context.sentence_index, year, context.items)
+            elif context is not None and any(m.entity.key == context.plan.key for m in plans):
+                year = scope_year(doc, [m for m in plans if m.entity.key == context.plan.key])
+                if year is not None:  # 在实施“满天星”计划2023年专项行动中…
+                    context = PlanContext(context.plan, index, year, context.items)
             if context is not None and _ITEM.match(span_text(sentence)) and not context.items:
                 context = PlanContext(context.plan, context.sentence_index, context.year, True)
             if context is None or _is_headline(doc, sentence):
