@@ -311,7 +311,7 @@ _SKIP_TAGS = (
 )
 # Elements that end a line of text.
 _BLOCK_TAGS = """p div br li ul ol dl dt dd tr table thead tbody section article header footer
-    main aside blockquote pre hr figure figcaption form address center td th"""
+    main aside blockquote pre hr figure figcaption form address center"""
 
 
 class _HtmlText(HTMLParser):
@@ -350,6 +350,8 @@ class _HtmlText(HTMLParser):
         elif tag in self.BLOCK:
             self._flush()
             self._pre += tag == "pre"
+        elif tag in ("td", "th"):  # cells of a row stay on its line
+            self._current.append(" ")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.SKIP:  # <svg/>, <iframe/>: nothing inside

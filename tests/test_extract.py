@@ -103,6 +103,11 @@ def test_extract_locates_in(nlp, text, firm, place):
     assert any(firm in f and place in p for f, p in found), found
 
 
+def test_extract_brand_with_city_is_its_plant_there(nlp):
+    facts = run(nlp, "湖南将加快比亚迪长沙、吉利湘潭等重点项目建设。")
+    assert {("比亚迪长沙", "长沙市"), ("吉利湘潭", "湘潭市")} <= pairs(facts, Relation.LOCATES_IN)
+
+
 def test_extract_locates_in_not_for_praise(nlp):
     facts = run(nlp, "长沙市领导参观了远航集团的展台，称赞其产品质量。")
     assert pairs(facts, Relation.LOCATES_IN) == set()

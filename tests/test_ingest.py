@@ -299,6 +299,7 @@ PAGE = """<!DOCTYPE html>
 <noscript>请启用脚本</noscript>
 <pre>第一行
 第二行</pre>
+<table><tr><th>指标</th><th>2027年</th></tr><tr><td>企业</td><td>8.6万家</td></tr></table>
 </body></html>
 """
 
@@ -313,6 +314,8 @@ def test_ingest_html_text_title_and_meta(tmp_path):
         "换行之后。",
         "第一行",
         "第二行",
+        "指标 2027年",
+        "企业 8.6万家",
     ]
     assert document.meta == {
         "title": "重庆：促进中小企业提质培优",

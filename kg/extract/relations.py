@@ -160,6 +160,10 @@ def find_locations(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterato
         (m for m in mentions if m.kind is Kind.DISTRICT), key=lambda m: (m.start, m.start - m.end)
     )
     firms = [m for m in mentions if m.kind is Kind.ENTERPRISE]
+    for firm in firms:
+        plant = _plant_city(firm.entity.label, doc._.provinces or ())
+        if plant is not None:  # 北汽株洲: the brand's plant in 株洲
+            yield Statement(firm.entity, Relation.LOCATES_IN, plant, evidence)
     if not districts or not firms:
         return
     for firm in firms:
@@ -196,6 +200,24 @@ def find_locations(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterato
                     places = _chain(place, districts)
         for place in places:
             yield Statement(firm.entity, Relation.LOCATES_IN, place.entity, evidence)
+
+
+def _plant_city(name: str, provinces: tuple[str, ...]) -> Entity | None:
+    """The prefecture city a firm's name ends with (北汽株洲, 比亚迪长沙): its plant there."""
+    from kg.extract.resolve import place_entity
+    from kg.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    for n in (3, 2):
+        if len(name) - n < 2:
+            continue
+        tail = name[-n:]
+        division = gazetteer.resolve(tail, provinces)
+        if division is not None and division.level == "city" and (
+            not provinces or division.province_code in provinces
+        ):
+            return place_entity(tail, provinces)
+    return None
 
 
 def _chain(first: Mention, districts: list[Mention]) -> list[Mention]:
