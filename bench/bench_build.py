@@ -7,7 +7,7 @@ from bench/corpus.py, and reports:
 * the time of each stage: read+split, extract, graph (merge the triples, build
   the rdflib graph or its sample), validate, write;
 * peak memory: the largest resident set of the build's process tree (psutil,
-  sampled every 20 ms) and the kernel's ru_maxrss of the build process;
+  sampled every 0.2 s) and the kernel's ru_maxrss of the build process;
 * the reference: in the same process, after the build, a plain ``jieba.lcut``
   pass over the same article texts and a pure extraction pass
   (``kg.pipeline.extract``, the build's extract stage without cache or
@@ -68,7 +68,7 @@ def corpus_files(folder: Path, size: float, seed: int = 0, start: int = 0) -> li
 class PeakMemory:
     """The largest RSS of this process and its children, sampled on a thread."""
 
-    def __init__(self, interval: float = 0.02) -> None:
+    def __init__(self, interval: float = 0.2) -> None:  # a sample costs ~1 ms of CPU
         import psutil
 
         self._process = psutil.Process()

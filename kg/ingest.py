@@ -33,6 +33,7 @@ SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a text or HTML file; JSONL is streamed line by line
 MAX_TITLE_CHARS = 300
+MAX_BAD_LEADING_LINES = 20  # a .jsonl file that opens with this many bad lines is no JSONL
 # spaCy refuses a text of 1,000,000 characters or more (nlp.max_length); a longer
 # document could become one article too long to process, so it is reported instead.
 MAX_DOCUMENT_CHARS = 990_000
@@ -153,8 +154,8 @@ def make_meta(fields: dict[str, object]) -> dict[str, str]:
     if title := first("title", "headline", "og:title"):
         meta["title"] = _one_line(title)
     url = first("url", "link", "canonical", "og:url", "source_url")
-    if url is None and source and normalize_url(source):
-        url, source = source, None
+    if source and normalize_url(source):  # a source that is a link is no publisher
+        url, source = url or source, None
     if url and (url := normalize_url(url)):
         meta["url"] = url
     if date := first(*_DATE_KEYS):
@@ -433,15 +434,24 @@ def read_html(source: str, text: str) -> RawDocument:
 
 
 def read_jsonl(path: Path, source: str) -> Iterator[RawDocument | Skipped]:
-    """One document per JSON object line; a bad line becomes a ``Skipped`` for ``file:line``."""
+    """One document per JSON object line; a bad line becomes a ``Skipped`` for ``file:line``.
+
+    A file whose first ``MAX_BAD_LEADING_LINES`` lines are all bad is no JSON
+    Lines at all (a binary file, say): it is reported once, not line by line.
+    """
+    pending: list[Skipped] = []  # bad lines before the first good one
+    good = False
     try:
         with path.open("rb") as handle:
-            bom = _bom(handle.read(4))
+            head = handle.read(8192)
             handle.seek(0)
+            bom = _bom(head)
             if bom and bom[0] != "utf-8":
                 # JSON Lines is UTF-8; a UTF-16/32 file is small enough to decode at once.
                 text = handle.read()[bom[1] :].decode(bom[0], "replace")
                 numbered: Iterable[tuple[int, bytes | str]] = enumerate(text.split("\n"), 1)
+            elif b"\x00" in head:
+                raise InputError(source, "binary file (NUL bytes)")
             else:
                 numbered = enumerate(handle, 1)
             for number, raw in numbered:
@@ -450,13 +460,27 @@ def read_jsonl(path: Path, source: str) -> Iterator[RawDocument | Skipped]:
                 try:
                     record = _jsonl_record(raw)
                 except ValueError as error:
-                    yield Skipped(f"{source}:{number}", str(error))
+                    if good:
+                        yield Skipped(f"{source}:{number}", str(error))
+                        continue
+                    pending.append(Skipped(f"{source}:{number}", str(error)))
+                    if len(pending) >= MAX_BAD_LEADING_LINES:
+                        raise InputError(
+                            source,
+                            f"not JSON Lines: its first {len(pending)} lines are bad "
+                            f"(line 1: {pending[0].reason})",
+                        ) from None
                     continue
                 if record is not None:
+                    if not good:
+                        good = True
+                        yield from pending
                     text, meta = record
                     yield RawDocument(source=f"{source}:{number}", text=text, meta=meta)
     except OSError as error:
         raise InputError(source, error.strerror or "cannot read") from None
+    if not good:
+        yield from pending
 
 
 def _jsonl_record(raw: bytes | str) -> tuple[str, dict[str, str]] | None:

@@ -427,6 +427,21 @@ def test_ingest_jsonl_without_any_record_is_one_skip(tmp_path):
     assert [s.reason for s in skipped] == ["no JSON record with text"]
 
 
+def test_ingest_jsonl_that_is_no_jsonl_is_one_skip_not_one_per_line(tmp_path):
+    (tmp_path / "binary.jsonl").write_bytes(b"\x00\x01\n" * 1000)
+    (tmp_path / "prose.jsonl").write_text("这不是 JSON。\n" * 1000, encoding="utf-8")
+    (tmp_path / "late.jsonl").write_text("bad\n" * 19 + jsonl({"text": "好。"}), encoding="utf-8")
+    skipped: list[Skipped] = []
+    assert [d.source.rsplit("/", 1)[1] for d in read([tmp_path], skipped)] == ["late.jsonl:20"]
+    reasons = [(Path(s.source).name, s.reason) for s in skipped]
+    assert reasons[0] == ("binary.jsonl", "binary file (NUL bytes)")
+    assert [name for name, _ in reasons[1:20]] == [f"late.jsonl:{n}" for n in range(1, 20)]
+    assert reasons[20:] == [
+        ("prose.jsonl", "not JSON Lines: its first 20 lines are bad (line 1: not JSON: "
+         "Expecting value (column 1))")
+    ]  # fmt: skip
+
+
 def test_ingest_jsonl_strict_raises_at_first_bad_line(tmp_path):
     corpus = tmp_path / "c.jsonl"
     corpus.write_text(jsonl({"text": "好。"}, "oops"), encoding="utf-8")

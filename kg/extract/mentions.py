@@ -45,7 +45,7 @@ _FACILITY_OPENS = re.compile(
     r"(?:总部|生产基地|基地|项目|工厂|研发中心|产业园)(?:正式|顺利|全面)?(?:落户|位于|坐落|选址|入驻|开工|签约|投产)"
 )
 _LEADING_VERBS = re.compile(
-    r"^(推进|推动|加快|支持|培育|引进|依托|重点建设|重点|建设|打造|包括|如|以|建成以|其中|带动|吸引|"
+    r"^(将|要|并|还|也|正|已|继续|大力|全力|积极|着力|持续|深入|推进|推动|加快|支持|培育|引进|依托|重点建设|重点|建设|打造|包括|如|以|建成以|其中|带动|吸引|"
     r"涌现出|涌现|认定|入选|组织|鼓励|发挥|聚焦|围绕|开工|落户|签约|引导|做强|做大|壮大|服务|"
     r"像|例如|比如|有|由|和|与|及|同)+"
 )
@@ -412,6 +412,9 @@ def _listed_firms(text: str) -> Iterator[Found]:
             place = _place_prefix(name)
             if place and len(name) - len(place) >= 2:
                 begin, name = begin + len(place), name[len(place) :]
+                if place in _province_names():  # 湖南将加快比亚迪长沙: the province was the subject
+                    stripped = _LEADING_VERBS.sub("", name)
+                    begin, name = begin + len(name) - len(stripped), stripped
             elif len(items) == 1:
                 continue  # one item alone is a firm only when a place opens it (咸宁某某四期等项目)
             if len(name) < 2 or not _NAME_CHAR.match(name) or lx.NOT_ENTERPRISE.search(name):
@@ -427,6 +430,14 @@ def _listed_firms(text: str) -> Iterator[Found]:
             named = sum(1 for m in members if name_like(m.surface) or place_opened(text, m))
         if members and named * 2 >= len(items):
             yield from members
+
+
+@cache
+def _province_names() -> frozenset[str]:
+    gazetteer, _ = _place_index()
+    return frozenset(
+        name for d in gazetteer.provinces() for name in (d.name, *d.aliases) if len(name) >= 2
+    )
 
 
 def place_opened(text: str, found: Found) -> bool:
