@@ -11,6 +11,7 @@ kept once.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -22,11 +23,17 @@ from kg.types import Article
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
 BYLINE = re.compile(rf"^[(（]\s*[{_CJK}](?:\s*[{_CJK}]){{0,3}}\s*[)）]$")
-_DATELINE = re.compile(r"^(本报讯|本报(?:实习|特约)?记者|本报通讯员|新华社[^，,。]{0,12}电|[(（]?记者\s*[\u4e00-\u9fff]{2,4}\s*[)）]?$)")
+_DATELINE = re.compile(
+    r"^(本报讯|本报(?:实习|特约)?记者|本报通讯员|新华社[^，,。]{0,12}电|[(（]?记者\s*[\u4e00-\u9fff]{2,4}\s*[)）]?$)"
+)
 _REPORTER_ONLY = re.compile(rf"^(?:(?:本报|实习|特约)?(?:记者|通讯员)\s*[{_CJK}·]{{2,4}}\s*)+$")
-_SENTENCE_END = "。！？!?；;：:…”\"’）)】》"
+_SENTENCE_END = '。！？!?；;：:…”"’）)】》'
 _INNER_PUNCT = re.compile(r"[。，,；;！？!?]")
-_LAYOUT_SPACE = re.compile(rf"(?<=[{_CJK}\d%％“”《》、，。,])[ \t\u3000\u00a0]+(?=[{_CJK}“”《》])|(?<=[{_CJK}“”《》])[ \t\u3000\u00a0]+(?=[\d{_CJK}\"])")
+_SPACE = r"[ \t\u3000\u00a0]+"
+_LAYOUT_SPACE = re.compile(
+    rf"(?<=[{_CJK}\d%％“”《》、，。,]){_SPACE}(?=[{_CJK}“”《》])"
+    rf"|(?<=[{_CJK}“”《》]){_SPACE}(?=[\d{_CJK}\"])"
+)
 _CAPTION = re.compile(r"^(图为|图：|图:|[(（]图[)）]|图片)")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
@@ -92,9 +99,7 @@ def _ends_paragraph(line: _Line) -> bool:
     )
 
 
-def _is_title_line(
-    lines: list[_Line], i: int, starts_with_place: Callable[[str], bool]
-) -> bool:
+def _is_title_line(lines: list[_Line], i: int, starts_with_place: Callable[[str], bool]) -> bool:
     """A short line without sentence punctuation that opens a story."""
     line = lines[i]
     if line.heading_level or line.is_byline or line.is_dateline or line.is_caption:
@@ -103,7 +108,7 @@ def _is_title_line(
         return False  # 四川省人民政府办公厅 / 2024年6月5日 sign a notice, they open nothing
     if len(line.text) > MAX_TITLE_CHARS or _INNER_PUNCT.search(line.text):
         return False
-    if line.text.endswith(("、", "”", "\"")) and not line.text.startswith(("“", "\"")):
+    if line.text.endswith(("、", "”", '"')) and not line.text.startswith(("“", '"')):
         return False
     previous = lines[i - 1] if i else None
     following = _next_story_line(lines, i)
@@ -189,7 +194,9 @@ def article_id(title: str, text: str) -> str:
     return digest[:20]
 
 
-def _regroup(stories: list[tuple[str, list[str]]], province_of: Callable[[str], str | None]) -> None:
+def _regroup(
+    stories: list[tuple[str, list[str]]], province_of: Callable[[str], str | None]
+) -> None:
     """Move paragraphs that columns put into the wrong story back to the story they continue.
 
     A paragraph that opens with a province (安徽省经信厅将…) other than the one its story's
@@ -241,13 +248,15 @@ def split_articles(
         starts.insert(0, 0)
     bounds = [*starts, len(lines)]
     stories: list[tuple[str, list[str]]] = []
-    for begin, end in zip(bounds, bounds[1:], strict=False):
+    for begin, end in itertools.pairwise(bounds):
         chunk = lines[begin:end]
         if not chunk:
             continue
         opener = chunk[0]
-        has_title = opener.heading_level > 0 or begin in starts[1:] or (
-            begin == 0 and _is_title_line(lines, 0, starts_with_place)
+        has_title = (
+            opener.heading_level > 0
+            or begin in starts[1:]
+            or (begin == 0 and _is_title_line(lines, 0, starts_with_place))
         )
         title = opener.text if has_title else document.meta.get("title", "")
         paragraphs = _paragraphs(chunk[1:] if has_title else chunk)

@@ -25,8 +25,12 @@ def doc_to_facts(doc: Doc) -> ArticleFacts:
     statements: dict[tuple, Statement] = {}
     for statement in doc._.statements or []:
         key = (
-            statement.subject.kind, statement.subject.key, statement.relation,
-            statement.object.kind, statement.object.key, statement.evidence.start,
+            statement.subject.kind,
+            statement.subject.key,
+            statement.relation,
+            statement.object.kind,
+            statement.object.key,
+            statement.evidence.start,
         )
         statements.setdefault(key, statement)
     return ArticleFacts(article, list(mentions.values()), list(statements.values()))

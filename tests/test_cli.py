@@ -51,12 +51,16 @@ def test_cli_build_writes_html_and_validates(seeds_out):
 def test_cli_build_is_deterministic(seeds_out, tmp_path):
     copy = tmp_path / "pages"
     shutil.copytree(ROOT / "seeds", copy)
-    result = CliRunner().invoke(cli, ["build", str(copy), "-o", str(tmp_path / "again"), "--quiet", "--no-html"])
+    result = CliRunner().invoke(
+        cli, ["build", str(copy), "-o", str(tmp_path / "again"), "--quiet", "--no-html"]
+    )
     assert result.exit_code == 0, result.output
     first = (seeds_out / "kg.ttl").read_text(encoding="utf-8")
     again = (tmp_path / "again" / "kg.ttl").read_text(encoding="utf-8")
     # sources differ only in the folder name they were read from
-    assert again.replace(str(copy.as_posix()), "seeds") == first.replace(str((ROOT / "seeds").as_posix()), "seeds")
+    assert again.replace(str(copy.as_posix()), "seeds") == first.replace(
+        str((ROOT / "seeds").as_posix()), "seeds"
+    )
 
 
 def test_cli_exports_are_up_to_date(tmp_path):
@@ -78,7 +82,9 @@ def test_cli_exports_are_up_to_date(tmp_path):
 
 def test_cli_build_summary_table(tmp_path):
     page = tmp_path / "page.md"
-    page.write_text("# 湖北发布新政\n\n本报讯 湖北省印发《湖北省制造业升级行动方案》。\n", encoding="utf-8")
+    page.write_text(
+        "# 湖北发布新政\n\n本报讯 湖北省印发《湖北省制造业升级行动方案》。\n", encoding="utf-8"
+    )
     result = CliRunner().invoke(cli, ["build", str(page), "-o", str(tmp_path / "out"), "--no-html"])
     assert result.exit_code == 0, result.output
     for row in ("articles read", "facts: issues", "triples written", "seconds"):
@@ -96,7 +102,7 @@ def test_cli_validate_catches_a_broken_graph(tmp_path):
     broken = tmp_path / "broken.ttl"
     broken.write_text(
         "@prefix kg: <https://w3id.org/policy-kg/ontology#> .\n"
-        "<urn:x:m> a kg:Metric ; kg:unit \"家\" .\n",
+        '<urn:x:m> a kg:Metric ; kg:unit "家" .\n',
         encoding="utf-8",
     )
     result = CliRunner().invoke(cli, ["validate", str(broken)])

@@ -25,16 +25,31 @@ def labels(facts: ArticleFacts, kind: Kind) -> set[str]:
 
 
 def test_extract_components_registered(nlp):
-    assert nlp.pipe_names == ["kg_sentences", "kg_mentions", "kg_resolve", "kg_relations", "kg_targets"]
+    assert nlp.pipe_names == [
+        "kg_sentences",
+        "kg_mentions",
+        "kg_resolve",
+        "kg_relations",
+        "kg_targets",
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("重庆日前印发了《重庆市数字经济发展工作方案》。", ("重庆市", "重庆市数字经济发展工作方案")),
+        (
+            "重庆日前印发了《重庆市数字经济发展工作方案》。",
+            ("重庆市", "重庆市数字经济发展工作方案"),
+        ),
         ("《安徽省企业技术改造促进条例》正式施行。", ("安徽省", "安徽省企业技术改造促进条例")),
-        ("近日，河北省工信厅印发《全省电子信息产业重点工作清单》。", ("河北省", "全省电子信息产业重点工作清单")),
-        ("湖南省人民政府办公厅出台《关于加快发展低空经济的若干措施》。", ("湖南省", "关于加快发展低空经济的若干措施")),
+        (
+            "近日，河北省工信厅印发《全省电子信息产业重点工作清单》。",
+            ("河北省", "全省电子信息产业重点工作清单"),
+        ),
+        (
+            "湖南省人民政府办公厅出台《关于加快发展低空经济的若干措施》。",
+            ("湖南省", "关于加快发展低空经济的若干措施"),
+        ),
     ],
 )
 def test_extract_issues_by_province(nlp, text, expected):
@@ -54,7 +69,10 @@ def test_extract_issues_not_by_national_city_or_passing_mention(nlp, text):
 
 
 def test_extract_abbreviation_resolves_to_full_title(nlp):
-    facts = run(nlp, "广东省印发《广东省制造业数字化转型实施方案》(以下简称《方案》)。《方案》提出，到2027年，全省规上工业企业数字化改造达到3万家。")
+    facts = run(
+        nlp,
+        "广东省印发《广东省制造业数字化转型实施方案》(以下简称《方案》)。《方案》提出，到2027年，全省规上工业企业数字化改造达到3万家。",
+    )
     assert labels(facts, Kind.PLAN) == {"广东省制造业数字化转型实施方案"}
 
 
@@ -68,14 +86,22 @@ def test_extract_joint_issuers_are_all_kept(nlp):
 
 def test_extract_document_title_is_its_plan(nlp):
     """A notice's attachment opens with its own title, without 《》."""
-    facts = run(nlp, "一、总体目标。到2027年，全省通用机场达到15个。", title="四川省促进低空经济发展若干措施")
+    facts = run(
+        nlp,
+        "一、总体目标。到2027年，全省通用机场达到15个。",
+        title="四川省促进低空经济发展若干措施",
+    )
     assert ("四川省", "四川省促进低空经济发展若干措施") not in pairs(facts, Relation.ISSUES)
     (metric,) = metrics(facts)
     assert (metric.indicator, metric.quantity.value, metric.year) == ("通用机场", Decimal(15), 2027)
 
 
 def test_extract_headline_about_a_plan_is_no_plan(nlp):
-    facts = run(nlp, "本报讯 陕西省工信厅印发《陕西省传感器产业链标准体系建设指南》。", title="陕西构建传感器产业链标准体系框架")
+    facts = run(
+        nlp,
+        "本报讯 陕西省工信厅印发《陕西省传感器产业链标准体系建设指南》。",
+        title="陕西构建传感器产业链标准体系框架",
+    )
     assert labels(facts, Kind.PLAN) == {"陕西省传感器产业链标准体系建设指南"}
 
 
@@ -117,18 +143,48 @@ def metrics(facts: ArticleFacts):
     return [s.object.metric for s in facts.statements if s.relation is Relation.TARGETS]
 
 
-
-
 PLAN_TEXT = "湖南省印发《湖南省科技创新行动方案》。《方案》提出，{}"
 
 
 @pytest.mark.parametrize(
     ("goal", "indicator", "value", "unit", "year", "period", "bound"),
     [
-        ("到2030年，全省高新技术企业达到2万家。", "高新技术企业", Decimal(20000), "家", 2030, None, None),
-        ("每年新增专精特新企业300家以上。", "专精特新企业", Decimal(300), "家", None, "annual", "min"),
-        ("到2027年，数字经济规模突破1.5万亿元。", "数字经济规模", Decimal("1.5e12"), "元", 2027, None, "min"),
-        ("到2026年，建成8-10个未来产业先导区。", "未来产业先导区", Decimal(8), "个", 2026, None, None),
+        (
+            "到2030年，全省高新技术企业达到2万家。",
+            "高新技术企业",
+            Decimal(20000),
+            "家",
+            2030,
+            None,
+            None,
+        ),
+        (
+            "每年新增专精特新企业300家以上。",
+            "专精特新企业",
+            Decimal(300),
+            "家",
+            None,
+            "annual",
+            "min",
+        ),
+        (
+            "到2027年，数字经济规模突破1.5万亿元。",
+            "数字经济规模",
+            Decimal("1.5e12"),
+            "元",
+            2027,
+            None,
+            "min",
+        ),
+        (
+            "到2026年，建成8-10个未来产业先导区。",
+            "未来产业先导区",
+            Decimal(8),
+            "个",
+            2026,
+            None,
+            None,
+        ),
     ],
 )
 def test_extract_targets(nlp, goal, indicator, value, unit, year, period, bound):
@@ -153,7 +209,9 @@ def test_extract_targets_not_facts_of_the_past_or_structure(nlp, fact):
 
 def test_extract_targets_not_from_the_headline(nlp):
     text = PLAN_TEXT.format("力争到2027年，全省专精特新企业达到6000家。")
-    assert [m.quantity.value for m in metrics(run(nlp, text, title="湖南力争三年新增千家专精特新企业"))] == [6000]
+    assert [
+        m.quantity.value for m in metrics(run(nlp, text, title="湖南力争三年新增千家专精特新企业"))
+    ] == [6000]
 
 
 def test_extract_targets_need_a_plan(nlp):

@@ -14,22 +14,37 @@ from kg.export import FORMATS, serialize
 from kg.graph import build_dataset, build_graph, entity_iri
 from kg.namespaces import KG, OA
 from kg.types import (
-    Article, ArticleFacts, Entity, Evidence, Kind, Mentioned, Metric, Quantity, Relation, Statement,
+    Article,
+    ArticleFacts,
+    Entity,
+    Evidence,
+    Kind,
+    Mentioned,
+    Metric,
+    Quantity,
+    Relation,
+    Statement,
 )
 
-HUBEI = Entity(Kind.PROVINCE, "420000", "湖北省", code="420000", level="province", wikidata="Q46862")
+HUBEI = Entity(
+    Kind.PROVINCE, "420000", "湖北省", code="420000", level="province", wikidata="Q46862"
+)
 FUJIAN = Entity(Kind.PROVINCE, "350000", "福建省", code="350000", level="province")
 NINGDE = Entity(Kind.DISTRICT, "350900", "宁德市", code="350900", level="city", part_of=FUJIAN)
 PLAN = Entity(Kind.PLAN, "湖北省制造业行动方案", "湖北省制造业行动方案")
 FIRM = Entity(Kind.ENTERPRISE, "远航集团", "远航集团")
 METRIC = Entity(
-    Kind.METRIC, "m1", "科技型企业",
+    Kind.METRIC,
+    "m1",
+    "科技型企业",
     metric=Metric("科技型企业", Quantity(Decimal(86000), "家", bound="min"), year=2027),
 )
 
 
 def facts(article_id: str, source: str) -> ArticleFacts:
-    article = Article(article_id, source, "湖北新闻", "湖北新闻\n湖北省印发《湖北省制造业行动方案》。", 0)
+    article = Article(
+        article_id, source, "湖北新闻", "湖北新闻\n湖北省印发《湖北省制造业行动方案》。", 0
+    )
     evidence = Evidence(article_id, "湖北省印发《湖北省制造业行动方案》。", 5, 23)
     return ArticleFacts(
         article,
@@ -70,7 +85,7 @@ def test_graph_fact_carries_its_evidence():
 
 
 def test_graph_container_place_not_claimed_as_named():
-    """福建省 only contains 宁德市: it has its name, but no rdfs:label saying an article named it."""
+    """福建省 only contains 宁德市: it has its name, but no rdfs:label claiming it was named."""
     graph = build_graph([facts("a1", "one.txt")])
     fujian = entity_iri(FUJIAN)
     assert (entity_iri(NINGDE), KG.partOf, fujian) in graph
@@ -98,8 +113,13 @@ def test_graph_every_format_round_trips_in_rdflib_and_oxigraph(fmt):
     else:
         merged = Graph().parse(data=data.decode(), format=rdflib_name)
     assert isomorphic(merged, graph)
-    mime = {"turtle": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json",
-            "trig": "application/trig", "nquads": "application/n-quads"}[fmt]
+    mime = {
+        "turtle": "text/turtle",
+        "nt": "application/n-triples",
+        "jsonld": "application/ld+json",
+        "trig": "application/trig",
+        "nquads": "application/n-quads",
+    }[fmt]
     store = pyoxigraph.Store()
     store.load(data, format=pyoxigraph.RdfFormat.from_media_type(mime))
     triples = {(q.subject, q.predicate, q.object) for q in store}

@@ -9,11 +9,16 @@ from kg.pages import BYLINE, clean_line, split_articles
 
 
 def split(text: str) -> list:
-    return list(split_articles(RawDocument("page.txt", text), lambda t: t[:2] in {"湖北", "浙江", "广东"}))
+    return list(
+        split_articles(RawDocument("page.txt", text), lambda t: t[:2] in {"湖北", "浙江", "广东"})
+    )
 
 
 def test_pages_split_at_top_headings_and_keep_sections():
-    page = "# 湖北推进制造业升级\n\n本报讯 湖北省印发方案。\n\n## 聚焦三个环节\n\n内容一。\n\n# 浙江发布新政\n\n内容二。\n"
+    page = (
+        "# 湖北推进制造业升级\n\n本报讯 湖北省印发方案。\n\n## 聚焦三个环节\n\n内容一。\n\n"
+        "# 浙江发布新政\n\n内容二。\n"
+    )
     articles = split(page)
     assert [a.title for a in articles] == ["湖北推进制造业升级", "浙江发布新政"]
     assert "聚焦三个环节" in articles[0].text
@@ -48,8 +53,12 @@ def test_pages_byline_is_dropped(line):
 
 @pytest.mark.parametrize(
     ("raw", "clean"),
-    [("专精特新中小企业 的中坚力量", "专精特新中小企业的中坚力量"), ("2025 年 电子信息", "2025年电子信息"),
-     ("遴选 500 家企业", "遴选500家企业"), ("Deep Seek 模型", "Deep Seek 模型")],
+    [
+        ("专精特新中小企业 的中坚力量", "专精特新中小企业的中坚力量"),
+        ("2025 年 电子信息", "2025年电子信息"),
+        ("遴选 500 家企业", "遴选500家企业"),
+        ("Deep Seek 模型", "Deep Seek 模型"),
+    ],
 )
 def test_pages_layout_spaces_between_chinese_removed(raw, clean):
     assert clean_line(raw) == clean
@@ -57,7 +66,7 @@ def test_pages_layout_spaces_between_chinese_removed(raw, clean):
 
 def test_pages_article_id_is_content_hash():
     first = split("# 湖北新闻\n\n内容。\n")[0]
-    again = list(split_articles(RawDocument("elsewhere/other.md", "# 湖北新闻\n\n内容。\n")))[0]
+    again = next(split_articles(RawDocument("elsewhere/other.md", "# 湖北新闻\n\n内容。\n")))
     assert first.id == again.id and first.source != again.source
 
 
@@ -67,5 +76,8 @@ def test_pages_notice_signature_and_date_stand_alone():
         "广东省人民政府办公厅\n\n2024年6月5日\n\n广东省数据条例实施办法\n\n一、总体要求。到2027年，全省数据产业规模达到1万亿元。\n"
     )
     articles = split(notice)
-    assert [a.title for a in articles] == ["关于印发《广东省数据条例实施办法》的通知", "广东省数据条例实施办法"]
+    assert [a.title for a in articles] == [
+        "关于印发《广东省数据条例实施办法》的通知",
+        "广东省数据条例实施办法",
+    ]
     assert articles[0].text.splitlines()[-2:] == ["广东省人民政府办公厅", "2024年6月5日"]

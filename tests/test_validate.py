@@ -6,8 +6,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from rdflib.namespace import SKOS
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
 
 from kg.errors import InputError
 from kg.graph import article_iri, build_dataset, build_graph, entity_iri, evidence_iri

@@ -25,9 +25,11 @@ from kg.types import Kind
 
 _PLAN = re.compile(r"《([^《》\n]{2,120})》")
 _ALIAS = re.compile(r"[(（]\s*(?:以下)?简称\s*[“\"]?《([^《》]{1,30})》[”\"]?\s*[)）]")
-_QUOTED_ALIAS = re.compile(r"[(（]\s*(?:以下)?简称\s*([“\"][^《》“”\"]{1,12}[”\"][\u4e00-\u9fff]{0,6})\s*[)）]")
+_QUOTED_ALIAS = re.compile(
+    r"[(（]\s*(?:以下)?简称\s*([“\"][^《》“”\"]{1,12}[”\"][\u4e00-\u9fff]{0,6})\s*[)）]"
+)
 _NAME_CHAR = re.compile(rf"^[{lx.CJK}A-Za-z0-9·]+$")
-_LIST_ITEM = rf"[^、，。；：,;:！？\s《》()（）]{{2,18}}(?:\s*[(（][A-Za-z0-9\-\s]{{1,20}}[)）])?"
+_LIST_ITEM = r"[^、，。；：,;:！？\s《》()（）]{2,18}(?:\s*[(（][A-Za-z0-9\-\s]{1,20}[)）])?"
 _ENTERPRISE_LIST = re.compile(
     # The lookahead only fails fast where no 等 follows within the clause; without it the
     # engine backtracks through every split of the text into items at every position.
@@ -37,7 +39,9 @@ _ENTERPRISE_LIST = re.compile(
     rf"(?:重点|龙头|优质|骨干|知名|领军|头部|链主|民营|民间投资|大|国内外|一批)?"
     rf"(?:[{lx.CJK}]{{0,3}}?)(企业|公司|工厂|项目|集团|厂商|品牌|龙头|系列))"
 )
-_CATEGORY = re.compile(r"等[^、]{0,6}?(高成长|科技型|创新型|成长型|专精特新|规上|规模以上|中小|各类|多个|多家)")
+_CATEGORY = re.compile(
+    r"等[^、]{0,6}?(高成长|科技型|创新型|成长型|专精特新|规上|规模以上|中小|各类|多个|多家)"
+)
 _FACILITY_TAIL = re.compile(
     r"(总部|项目|基地|工厂|产业园|工业园|科技园|生产线|研发中心|[一二三四五六七八九十\d]+期|新基地|智能制造|生产)+$"
 )
@@ -116,7 +120,7 @@ def is_policy_title(title: str) -> bool:
     """Whether a 《》 title names a policy document rather than a book or a newspaper."""
     core = lx.PLAN_PERIOD.sub("", title.strip()).strip()
     core = lx.PLAN_PERIOD.sub("", core).strip()
-    if len(core) < 2 or lx.MEDIA_TITLE.search(core) and not core.endswith("报告"):
+    if len(core) < 2 or (lx.MEDIA_TITLE.search(core) and not core.endswith("报告")):
         return False
     return core.endswith(lx.PLAN_SUFFIXES)
 
@@ -151,7 +155,7 @@ def find_plans(text: str) -> tuple[list[Found], dict[str, str]]:
         if alias and alias.group(1) != title:
             aliases[alias.group(1).strip()] = title
     # an abbreviation written without 《》 (简称“满天星”计划) is a mention wherever it recurs
-    for alias in (a for a in aliases if not a.endswith("》") and a[0] in "“\""):
+    for alias in (a for a in aliases if not a.endswith("》") and a[0] in '“"'):
         for match in re.finditer(re.escape(alias), text):
             if not text[max(0, match.start() - 3) : match.start()].endswith("简称"):
                 found.append(Found(match.start(), match.end(), Kind.PLAN, alias))
@@ -205,7 +209,9 @@ def find_zones(text: str, tokens: list[tuple[int, str]], places: list[Found]) ->
         named_place = strong and (_tag(bare) == "ns" or _contains_place(bare))
         if not opened and not name_like(bare) and not named_place:
             continue  # 首个…示范区, 国家未来产业先导区: a description, not a name
-        located = re.search(r"(在|落户|位于|入驻|坐落于|于|打造|建设|创建|建成)$", text[max(0, start - 3) : start])
+        located = re.search(
+            r"(在|落户|位于|入驻|坐落于|于|打造|建设|创建|建成)$", text[max(0, start - 3) : start]
+        )
         placed_after = re.match(r"(建设|内|中|里|、|等)", text[match.end() : match.end() + 2])
         if strong or opened or located or placed_after:
             found.append(Found(start, match.end(), Kind.DISTRICT, name))
@@ -252,8 +258,28 @@ def _extend_left(
 @cache
 def _verbs() -> frozenset[str]:
     return frozenset(
-        (*lx.ISSUE_VERBS, *lx.LOCATE_VERBS, "推进", "推动", "加快", "支持", "培育", "依托", "打造",
-         "实施", "开展", "组织", "引进", "带动", "提升", "建立", "完善", "促进", "发展", "聚焦")
+        (
+            *lx.ISSUE_VERBS,
+            *lx.LOCATE_VERBS,
+            "推进",
+            "推动",
+            "加快",
+            "支持",
+            "培育",
+            "依托",
+            "打造",
+            "实施",
+            "开展",
+            "组织",
+            "引进",
+            "带动",
+            "提升",
+            "建立",
+            "完善",
+            "促进",
+            "发展",
+            "聚焦",
+        )
     )
 
 
@@ -484,7 +510,10 @@ def _select(found: Sequence[Found]) -> list[Found]:
     """Non-overlapping mentions: plans first, then the longest, then by class priority."""
     chosen: list[Found] = []
     taken = bytearray(max((f.end for f in found), default=0))
-    ranked = sorted(found, key=lambda f: (f.kind is not Kind.PLAN, -(f.end - f.start), -_PRIORITY[f.kind], f.start))
+    ranked = sorted(
+        found,
+        key=lambda f: (f.kind is not Kind.PLAN, -(f.end - f.start), -_PRIORITY[f.kind], f.start),
+    )
     for f in ranked:
         if any(taken[f.start : f.end]):
             continue
@@ -535,5 +564,7 @@ class MentionFinder:
     default_config={"abbreviation_contexts": ["企", "商", "籍", "产", "货"]},
     assigns=["doc.spans", "doc._.plan_aliases"],
 )
-def make_mention_finder(nlp: Language, name: str, abbreviation_contexts: list[str]) -> MentionFinder:
+def make_mention_finder(
+    nlp: Language, name: str, abbreviation_contexts: list[str]
+) -> MentionFinder:
     return MentionFinder(abbreviation_contexts)

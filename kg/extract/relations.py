@@ -1,4 +1,5 @@
-"""kg_relations: issues (Province → Plan), issuedBy (Plan → Agency), locatesIn (Enterprise → District).
+"""kg_relations: issues (Province → Plan), issuedBy (Plan → Agency), locatesIn
+(Enterprise → District).
 
 Each rule reads one sentence and the resolved mentions in it; every fact keeps
 that sentence as its evidence.
@@ -18,7 +19,9 @@ from kg.extract import lexicon as lx
 from kg.types import Entity, Evidence, Kind, Relation, Statement
 
 _ISSUE_VERB = re.compile("|".join(lx.ISSUE_VERBS))
-_LOCATE_AFTER = re.compile(r"^[^，。；,;]{0,12}?(落户|位于|坐落于|坐落在|坐落|入驻|选址|迁入|扎根)(?:于|在|到)?$")
+_LOCATE_AFTER = re.compile(
+    r"^[^，。；,;]{0,12}?(落户|位于|坐落于|坐落在|坐落|入驻|选址|迁入|扎根)(?:于|在|到)?$"
+)
 _AT_THEN_VERB = re.compile(r"^\s*(将|已|拟|计划|正|还|也|先后|分别)?在$")
 _BUILD_VERB = re.compile(r"^[^，。；,;]{0,16}?(投资|开工|建设|新建|扩建|设立|布局|投产|建成|签约)")
 _CLAUSE_BREAK = re.compile(r"[。；;！？!?]")
@@ -60,7 +63,9 @@ def evidence_of(doc: Doc, sentence: Span) -> Evidence:
     lead = len(text) - len(text.lstrip())
     stripped = text.strip()
     start = sentence.start_char + lead
-    return Evidence(doc._.article.id if doc._.article else "", stripped, start, start + len(stripped))
+    return Evidence(
+        doc._.article.id if doc._.article else "", stripped, start, start + len(stripped)
+    )
 
 
 def issuing_province(
@@ -78,7 +83,9 @@ def issuing_province(
     national = [m.end() + offset for m in lx.NATIONAL_ISSUERS.finditer(text)]
     chosen = before[-1] if before else (after[0] if after else None)
     nearest_national = max((n for n in national if n <= plan.start), default=-1)
-    if nearest_national >= 0 and (chosen is None or chosen not in before or nearest_national > chosen.end):
+    if nearest_national >= 0 and (
+        chosen is None or chosen not in before or nearest_national > chosen.end
+    ):
         return None, []  # 工信部 stands between the province and the plan
     if chosen is None:
         return _titled_province(plan.entity.label), []
@@ -140,10 +147,14 @@ def find_issues(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterator[S
     evidence = evidence_of(doc, sentence)
     for plan in (m for m in mentions if m.kind is Kind.PLAN):
         if not verb:
-            cue = doc_text(doc)[max(sentence.start_char, plan.start - 9) : max(sentence.start_char, plan.start - 1)]
+            cue = doc_text(doc)[
+                max(sentence.start_char, plan.start - 9) : max(sentence.start_char, plan.start - 1)
+            ]
             if not (_IN_FORCE.search(cue) and _titled_province(plan.entity.label)):
                 continue
-            yield Statement(_titled_province(plan.entity.label), Relation.ISSUES, plan.entity, evidence)
+            yield Statement(
+                _titled_province(plan.entity.label), Relation.ISSUES, plan.entity, evidence
+            )
             continue
         province, agencies = issuing_province(text, sentence.start_char, plan, mentions, main)
         if province is None:
@@ -174,7 +185,8 @@ def find_locations(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterato
                 continue
             between = text[firm.end : place.start]
             if _LOCATE_AFTER.match(between) or (
-                _AT_THEN_VERB.match(between) and _BUILD_VERB.match(text[place.end : sentence.end_char])
+                _AT_THEN_VERB.match(between)
+                and _BUILD_VERB.match(text[place.end : sentence.end_char])
             ):
                 places = _chain(place, districts)
                 break
@@ -213,8 +225,10 @@ def _plant_city(name: str, provinces: tuple[str, ...]) -> Entity | None:
             continue
         tail = name[-n:]
         division = gazetteer.resolve(tail, provinces)
-        if division is not None and division.level == "city" and (
-            not provinces or division.province_code in provinces
+        if (
+            division is not None
+            and division.level == "city"
+            and (not provinces or division.province_code in provinces)
         ):
             return place_entity(tail, provinces)
     return None

@@ -33,7 +33,11 @@ def province_entity(code: str) -> Entity:
     division = load_gazetteer().get(code)
     assert division is not None, code
     return Entity(
-        Kind.PROVINCE, division.code, division.name, code=division.code, level="province",
+        Kind.PROVINCE,
+        division.code,
+        division.name,
+        code=division.code,
+        level="province",
         wikidata=division.wikidata,
     )
 
@@ -68,7 +72,11 @@ def _far_alias(name: str, division, context_provinces: tuple[str, ...]) -> bool:
 
 def _division_entity(division, mentioned: frozenset[str] = frozenset()) -> Entity:
     return Entity(
-        Kind.DISTRICT, division.code, division.name, code=division.code, level=division.level,
+        Kind.DISTRICT,
+        division.code,
+        division.name,
+        code=division.code,
+        level=division.level,
         part_of=_enclosing(division, mentioned),
     )
 
@@ -89,7 +97,9 @@ def _enclosing(division, mentioned: frozenset[str]) -> Entity | None:
     return province_entity(division.province_code) if division.level != "province" else None
 
 
-def _zone_entity(name: str, context_provinces: tuple[str, ...], mentioned: frozenset[str]) -> Entity:
+def _zone_entity(
+    name: str, context_provinces: tuple[str, ...], mentioned: frozenset[str]
+) -> Entity:
     """A zone or park the gazetteer does not know: identity is its name; it is part of the
     place that opens its name (孝感市高新区 → 孝感市) or of that place's province."""
     from kg.gazetteer import load_gazetteer

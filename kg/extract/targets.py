@@ -19,20 +19,31 @@ from spacy.tokens import Doc, Span
 from kg.extract import doc_text, span_text
 from kg.extract import lexicon as lx
 from kg.extract.relations import Mention, doc_mentions, evidence_of, sentence_mentions
-from kg.extract.resolve import plan_key
 from kg.types import Entity, Kind, Metric, Relation, Statement
 
 _CLAUSE = re.compile(r"[，,；;：:。！？!?\n]")
-_STRUCTURE_AFTER = re.compile(r"^(个)?(方面|章|条|节|款|大|环节|重点任务|项任务|项措施|项重点|类|部分|篇)")
-_STRUCTURE_BEFORE = re.compile(r"((共|分为|包括|涵盖|从)[^，,；;。]{0,6}|[一二三四五六七八九十\d]+大(方向|领域|板块|行动|工程|任务|体系))$")
+_STRUCTURE_AFTER = re.compile(
+    r"^(个)?(方面|章|条|节|款|大|环节|重点任务|项任务|项措施|项重点|类|部分|篇)"
+)
+_STRUCTURE_BEFORE = re.compile(
+    r"((共|分为|包括|涵盖|从)[^，,；;。]{0,6}|[一二三四五六七八九十\d]+大(方向|领域|板块|行动|工程|任务|体系))$"
+)
 _INCENTIVE = re.compile(
     r"((给予|予以)[^，。；]{0,12}(\d|[一二三四五六七八九十百千]万?元|奖励|补助|补贴|资助)|奖励|补助|补贴|资助|每个项目)"
 )
-_ITEM = re.compile(r"^\s*([一二三四五六七八九十]+是|[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.、])")
-_BASE_YEAR = re.compile(r"(较|比|相比|同比|相较|对比)\s*$")  # 较2023年增长28%: a base, not a deadline
-_BARE_INDICATOR = re.compile(r"(年均|每年|年度|新增|增长|增加|提高|提升|达到|突破|超过|累计|培育|引进|新建|建成)+")
+_ITEM = re.compile(
+    r"^\s*([一二三四五六七八九十]+是|[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.、])"
+)
+_BASE_YEAR = re.compile(
+    r"(较|比|相比|同比|相较|对比)\s*$"
+)  # 较2023年增长28%: a base, not a deadline
+_BARE_INDICATOR = re.compile(
+    r"(年均|每年|年度|新增|增长|增加|提高|提升|达到|突破|超过|累计|培育|引进|新建|建成)+"
+)
 _BARE_YEAR = re.compile(r"(?<![到至争计])(?:19|20)\d{2}\s*年(?!\s*(?:底|末|年底|年末|前|内|起))")
-_FORWARD = re.compile(r"(到\s*\d{4}\s*年|至\s*\d{4}\s*年|力争|目标|争取|确保|计划|预计|将|每年|年均)")
+_FORWARD = re.compile(
+    r"(到\s*\d{4}\s*年|至\s*\d{4}\s*年|力争|目标|争取|确保|计划|预计|将|每年|年均)"
+)
 _EFFECT = re.compile(r"(带动|拉动|撬动)")
 _COUNTED_ITEMS = re.compile(r"^[^，。；]{0,8}?(项目|企业|产品|平台|工厂|园区)")
 _SPENT = re.compile(r"(已|累计|完成|下达|拨付|安排|统筹|总投资|投资额|投入了|共投入|资金)")
@@ -48,7 +59,9 @@ _TAIL_NOISE = re.compile(
 )
 _AFTER_STOP = re.compile(r"(以上|左右|上下|，|,|。|；|;|、|等|和|及|，)")
 _HEAD = re.compile(rf"^[{lx.CJK}A-Za-z“”\"()（）·]{{2,24}}$")
-_YEAR_PHRASE = re.compile(r"(到|至|截至|力争|争取|在)?\s*(\d{4}|[\"“]?十[四五六]五[\"”]?)\s*年?(年底|年末|底|末|前|期间|内)?[，,]?")
+_YEAR_PHRASE = re.compile(
+    r"(到|至|截至|力争|争取|在)?\s*(\d{4}|[\"“]?十[四五六]五[\"”]?)\s*年?(年底|年末|底|末|前|期间|内)?[，,]?"
+)
 _PROVINCE_LEAD = re.compile(
     r"^(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|"
     r"海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门)(省|市|自治区)?"
@@ -72,7 +85,9 @@ def _quoted(text: str, at: int) -> bool:
 def plan_year(title: str) -> int | None:
     """The one year a plan is for (2023年优化营商环境若干举措), not a period (2024-2026年)."""
     years = re.findall(r"((?:19|20)\d{2})\s*年?", title)
-    return int(years[0]) if len(years) == 1 and not re.search(r"\d{4}\s*[-—–~至到]", title) else None
+    return (
+        int(years[0]) if len(years) == 1 and not re.search(r"\d{4}\s*[-—–~至到]", title) else None
+    )
 
 
 def scope_year(doc: Doc, plans: list[Mention]) -> int | None:
@@ -112,7 +127,7 @@ def indicator_for(text: str, start: int, end: int, left: int, right: int) -> str
     before = _clean_before(text[seg_left:start])
     after = _AFTER_STOP.split(text[end:seg_right], maxsplit=1)[0]
     head = after.rsplit("的", 1)[-1] if "的" in after else after
-    head = re.split(r"[(（]", head, maxsplit=1)[0].strip(" \"“”")
+    head = re.split(r"[(（]", head, maxsplit=1)[0].strip(' "“”')
     if not _HEAD.match(head):
         head = ""
     indicator = (before + head).strip()
@@ -182,7 +197,11 @@ def find_targets(
         annual = bool(_ANNUAL.search(text[max(0, left - 2) : match.start]))
         year = None
         if not annual:
-            years = [y for s, _e, y in find_years(text[: match.start]) if not _BASE_YEAR.search(text[max(0, s - 3) : s])]
+            years = [
+                y
+                for s, _e, y in find_years(text[: match.start])
+                if not _BASE_YEAR.search(text[max(0, s - 3) : s])
+            ]
             year = years[-1] if years else context.year
         indicator = indicator_for(text, match.start, match.end, left, right)
         if previous and _BARE_INDICATOR.fullmatch(indicator):
@@ -192,15 +211,27 @@ def find_targets(
         previous = _BARE_INDICATOR.sub("", indicator) or previous
         metric = Metric(indicator, quantity, year=year, period="annual" if annual else None)
         key = "|".join(
-            (context.plan.key, indicator, str(quantity.value), quantity.unit, str(year or ""),
-             str(quantity.value_max or ""), metric.period or "", quantity.bound or "")
+            (
+                context.plan.key,
+                indicator,
+                str(quantity.value),
+                quantity.unit,
+                str(year or ""),
+                str(quantity.value_max or ""),
+                metric.period or "",
+                quantity.bound or "",
+            )
         )
         entity = Entity(Kind.METRIC, key, indicator, metric=metric)
         yield Statement(context.plan, Relation.TARGETS, entity, evidence)
 
 
-_TOPIC_BEFORE = re.compile(r"(根据|按照|依据|对照|通过|围绕|印发|发布|出台|制定|施行|公布|推出|印发了|发布了|：|:|，|,|^)\s*$")
-_TOPIC_AFTER = re.compile(r"^\s*(》)?\s*[)）]?\s*(提出|明确|指出|要求|规定|强调|显示|部署|从|共|还|也|将|是|主要|聚焦|围绕|着眼|系统|通过|印发|发布|出台|施行|实施)")
+_TOPIC_BEFORE = re.compile(
+    r"(根据|按照|依据|对照|通过|围绕|印发|发布|出台|制定|施行|公布|推出|印发了|发布了|：|:|，|,|^)\s*$"
+)
+_TOPIC_AFTER = re.compile(
+    r"^\s*(》)?\s*[)）]?\s*(提出|明确|指出|要求|规定|强调|显示|部署|从|共|还|也|将|是|主要|聚焦|围绕|着眼|系统|通过|印发|发布|出台|施行|实施)"
+)
 
 
 def _is_topic(sentence: Span, plan: Mention) -> bool:
@@ -214,8 +245,12 @@ def _is_topic(sentence: Span, plan: Mention) -> bool:
 
 def _is_headline(doc: Doc, sentence: Span) -> bool:
     article = doc._.article
-    return bool(article and article.title and sentence.start_char == 0
-                and sentence.text.strip() == article.title.strip())
+    return bool(
+        article
+        and article.title
+        and sentence.start_char == 0
+        and sentence.text.strip() == article.title.strip()
+    )
 
 
 class TargetFinder:
