@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -62,10 +63,15 @@ _HEAD = re.compile(rf"^[{lx.CJK}A-Za-z“”\"()（）·]{{2,24}}$")
 _YEAR_PHRASE = re.compile(
     r"(到|至|截至|力争|争取|在)?\s*(\d{4}|[\"“]?十[四五六]五[\"”]?)\s*年?(年底|年末|底|末|前|期间|内)?[，,]?"
 )
-_PROVINCE_LEAD = re.compile(
-    r"^(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|"
-    r"海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门)(省|市|自治区)?"
-)
+
+
+@cache
+def _province_lead() -> re.Pattern[str]:
+    """A province's name opening an indicator (重庆科技型企业 → 科技型企业)."""
+    from kg.gazetteer import load_gazetteer
+
+    names = {n for d in load_gazetteer().provinces() for n in (d.name, *d.aliases) if len(n) >= 2}
+    return re.compile("^(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + ")")
 
 
 @dataclass(frozen=True)
@@ -141,7 +147,7 @@ def indicator_for(text: str, start: int, end: int, left: int, right: int) -> str
 def _clean_before(before: str) -> str:
     before = _YEAR_PHRASE.sub("", before)
     before = _LEAD_NOISE.sub("", before)
-    before = _PROVINCE_LEAD.sub("", before)
+    before = _province_lead().sub("", before)
     before = _LEAD_NOISE.sub("", before)
     while True:
         trimmed = _TAIL_NOISE.sub("", before).strip("，,、 ")
