@@ -110,6 +110,14 @@ def test_extract_province_alias_and_full_name_are_one(nlp):
     assert labels(facts, Kind.PROVINCE) == {"四川省"}
 
 
+@pytest.mark.parametrize(
+    ("text", "provinces"),
+    [("多家渝企参加了展会。", {"重庆市"}), ("鄂州市推进产业升级。", set()), ("京津冀协同发展。", set())],
+)
+def test_extract_one_character_alias_only_in_context(nlp, text, provinces):
+    assert labels(run(nlp, text), Kind.PROVINCE) == provinces
+
+
 def test_extract_agency_is_not_enterprise(nlp):
     facts = run(nlp, "江西省工业和信息化厅与南昌大学、中国科学院签署合作协议。")
     assert labels(facts, Kind.ENTERPRISE) == set()

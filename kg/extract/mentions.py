@@ -522,11 +522,42 @@ def _select(found: Sequence[Found]) -> list[Found]:
     return sorted(chosen, key=lambda f: f.start)
 
 
-def find_mentions(text: str, doc: Doc | None = None) -> tuple[list[Found], dict[str, str]]:
+def find_abbreviations(
+    text: str, contexts: Sequence[str], tokens: list[tuple[int, str]] | None = None
+) -> list[Found]:
+    """One-character province names where the next character makes them a place:
+    渝企 (a Chongqing firm), 鄂籍; not 鄂州 or 苏州 (cities), nor 新 in 专精特新企业."""
+    if not contexts:
+        return []
+    gazetteer, _ = _place_index()
+    tokens = tokens if tokens is not None else _tokens(None, text)
+    starts = {i for i, _ in tokens}
+    words = {i: w for i, w in tokens}
+    found = []
+    pattern = "|".join(map(re.escape, contexts))
+    for match in re.finditer(rf"([{lx.CJK}])(?={pattern})", text):
+        at = match.start()
+        if (
+            at not in starts
+            or len(words[at]) > 2
+            or (len(words[at]) == 2 and words[at][1] not in contexts)
+        ):
+            continue  # 新 inside 专精特新, 苏 inside 江苏
+        province = gazetteer.province_by_alias(match.group(1))
+        if province is not None and not gazetteer.lookup(text[at : at + 2]):
+            found.append(
+                Found(match.start(), match.end(), Kind.PROVINCE, match.group(1), province.code)
+            )
+    return found
+
+
+def find_mentions(
+    text: str, doc: Doc | None = None, abbreviation_contexts: Sequence[str] = ()
+) -> tuple[list[Found], dict[str, str]]:
     """Every mention in ``text`` and the plan abbreviations it introduces."""
     tokens = _tokens(doc, text)
     plans, aliases = find_plans(text)
-    places = find_places(text, doc)
+    places = find_places(text, doc) + find_abbreviations(text, abbreviation_contexts, tokens)
     zones = find_zones(text, tokens, places)
     enterprises = find_enterprises(text, tokens)
     agencies = find_agencies(text, places)
@@ -543,7 +574,7 @@ class MentionFinder:
         self.abbreviation_contexts = tuple(abbreviation_contexts)
 
     def __call__(self, doc: Doc) -> Doc:
-        found, aliases = find_mentions(doc_text(doc), doc)
+        found, aliases = find_mentions(doc_text(doc), doc, self.abbreviation_contexts)
         spans = []
         for f in found:
             span = doc.char_span(f.start, f.end, label=f.kind.value, alignment_mode="expand")
