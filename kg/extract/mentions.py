@@ -190,10 +190,11 @@ def find_zones(text: str, tokens: list[tuple[int, str]], places: list[Found]) ->
     (在, 落户, 位于) or a sign after it that it is a place (建设, 内, a list of parks).
     """
     place_at = {p.start: p for p in places}
+    place_end = {p.end: p for p in places}
     found = []
     for match in _ZONE_SUFFIX.finditer(text):
         start = _extend_left(
-            text, tokens, match.start(), max_chars=16, place_at=place_at, verbs_end=False
+            text, tokens, match.start(), 16, place_at, verbs_end=False, place_end=place_end
         )
         if start >= 1 and text[start - 1] in ")）":  # 西部(重庆)科学城
             opening = max(text.rfind("(", 0, start), text.rfind("（", 0, start))
@@ -228,6 +229,7 @@ def _extend_left(
     max_chars: int,
     place_at: dict[int, Found] | None = None,
     verbs_end: bool = True,
+    place_end: dict[int, Found] | None = None,
 ) -> int:
     """Start of the name that ends at ``end``: whole tokens leftwards up to a stop word."""
     start = end
@@ -248,7 +250,7 @@ def _extend_left(
         start = idx
         if place_at and idx in place_at:
             # a place opens the name (孝感市高新区), with the place written before it (渝北仙桃…)
-            outer = next((p for p in place_at.values() if p.end == idx), None)
+            outer = (place_end or {}).get(idx)
             if outer is not None and end - outer.start <= max_chars:
                 start = outer.start
             break

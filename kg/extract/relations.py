@@ -7,6 +7,7 @@ that sentence as its evidence.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,23 +39,26 @@ class Mention:
 
 
 def doc_mentions(doc: Doc) -> list[Mention]:
-    """Every resolved mention of ``doc``, in span order."""
+    """Every resolved mention of ``doc``, in order of their start."""
     out = []
     for span in doc.spans[MENTIONS]:
         entity = span._.entity
         if entity is not None:
             start, end = span._.chars
             out.append(Mention(start, end, Kind(span.label_), entity))
-    return out
+    return sorted(out, key=lambda m: (m.start, m.end))
 
 
 def sentence_mentions(
     doc: Doc, sentence: Span, mentions: list[Mention] | None = None
 ) -> list[Mention]:
-    """The resolved mentions starting in ``sentence``; pass ``doc_mentions(doc)`` in loops."""
+    """The resolved mentions starting in ``sentence``; pass ``doc_mentions(doc)`` in loops
+    (sorted by start, so each sentence costs a binary search, not a scan)."""
     start, end = sentence.start_char, sentence.end_char
     every = doc_mentions(doc) if mentions is None else mentions
-    return [m for m in every if start <= m.start < end]
+    first = bisect.bisect_left(every, start, key=lambda m: m.start)
+    last = bisect.bisect_left(every, end, lo=first, key=lambda m: m.start)
+    return every[first:last]
 
 
 def evidence_of(doc: Doc, sentence: Span) -> Evidence:
