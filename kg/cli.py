@@ -7,7 +7,6 @@ result; a ``KgError`` becomes a one-line message and a non-zero exit.
 from __future__ import annotations
 
 import functools
-import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -53,44 +52,82 @@ def cli() -> None:
 
     Run `kg COMMAND --help` for the options of each command.
     """
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    from kg.report import log_to_console
+
+    log_to_console()
 
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-    default=Path("exports"), show_default=True, help="Folder for kg.ttl, kg.html ...",
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("exports"),
+    show_default=True,
+    help="Folder for kg.ttl, kg.html ...",
 )
 @click.option(
-    "--format", "formats", multiple=True, show_default=True, default=("turtle",),
+    "--format",
+    "formats",
+    multiple=True,
+    show_default=True,
+    default=("turtle",),
     type=click.Choice(["turtle", "nt", "jsonld", "trig", "nquads"]),
-    help="RDF format(s) to write; repeat for several. trig/nquads keep one named graph per article.",
+    help="RDF format(s) to write; repeat for several. "
+    "trig/nquads keep one named graph per article.",
 )
-@click.option("--html/--no-html", default=True, show_default=True, help="Write kg.html, the interactive graph.")
-@click.option("--validate/--no-validate", default=True, show_default=True, help="Check the graph against ontology/shapes.ttl.")
 @click.option(
-    "--strict", is_flag=True,
+    "--html/--no-html",
+    default=True,
+    show_default=True,
+    help="Write kg.html, the interactive graph.",
+)
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Check the graph against ontology/shapes.ttl.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
     help="Stop at the first file (or JSONL line) that cannot be read, with exit code 2, "
     "instead of skipping it.",
 )
 @click.option(
-    "-w", "--workers", type=click.IntRange(min=1), default=1, show_default=True,
+    "-w",
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
     help="Extract with this many local processes (forked workers, one pipeline each).",
 )
 @click.option(
-    "--scheduler", metavar="ADDRESS",
+    "--scheduler",
+    metavar="ADDRESS",
     help="Extract on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786).",
 )
 @click.option(
-    "--cache/--no-cache", default=True, show_default=True,
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
     help="Reuse the facts of articles already built, kept in OUT/.kg-cache.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @user_errors
 def build(
-    inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], html: bool,
-    validate: bool, strict: bool, workers: int, scheduler: str | None, cache: bool, quiet: bool,
+    inputs: tuple[Path, ...],
+    out_dir: Path,
+    formats: tuple[str, ...],
+    html: bool,
+    validate: bool,
+    strict: bool,
+    workers: int,
+    scheduler: str | None,
+    cache: bool,
+    quiet: bool,
 ) -> None:
     """Read articles and build their knowledge graph.
 
@@ -116,12 +153,22 @@ def build(
 
     with progress_bar(quiet) as advance:
         report = build_graph_files(
-            inputs, out_dir, formats=formats, html=html, validate=validate, strict=strict,
-            progress=advance, workers=workers, scheduler=scheduler, cache=cache,
+            inputs,
+            out_dir,
+            formats=formats,
+            html=html,
+            validate=validate,
+            strict=strict,
+            progress=advance,
+            workers=workers,
+            scheduler=scheduler,
+            cache=cache,
         )
     if report.articles == 0:
-        skipped = "; ".join(str(s) for s in report.skipped)
-        raise InputError(", ".join(map(str, inputs)), "no article found" + (f" ({skipped})" if skipped else ""))
+        reasons = "; ".join(str(s) for s in report.skipped[:3])
+        more = f"; {len(report.skipped) - 3} more" if len(report.skipped) > 3 else ""
+        why = f" ({reasons}{more})" if reasons else ""
+        raise InputError(", ".join(map(str, inputs)), f"no article found{why}")
     if not quiet:
         print_report(report)
         for note in report.notes:
@@ -155,12 +202,19 @@ def validate(graph: Path) -> None:
 @cli.command()
 @click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("graph.html"),
-    show_default=True, help="The HTML file to write.",
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("graph.html"),
+    show_default=True,
+    help="The HTML file to write.",
 )
 @click.option("--title", default="policy-kg", show_default=True, help="The page's title.")
 @click.option(
-    "--physics-threshold", type=click.IntRange(min=0), default=1000, show_default=True,
+    "--physics-threshold",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
     help="Past this many nodes the page starts without physics, clustered by province.",
 )
 @user_errors
@@ -217,24 +271,40 @@ def _name_values(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 @click.argument("source", required=False, metavar="GRAPH_OR_STORE")
 @click.argument("sparql", required=False)
 @click.option(
-    "-f", "--file", "query_file", type=click.Path(dir_okay=False, path_type=Path),
+    "-f",
+    "--file",
+    "query_file",
+    type=click.Path(dir_okay=False, path_type=Path),
     help="Read the query from a .rq file (its '# param:' header types the parameters).",
 )
 @click.option("-n", "--named", metavar="NAME", help="Run a ready query by name (see --list).")
 @click.option(
-    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", callback=_name_values,
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    callback=_name_values,
     help="Bind ?NAME to VALUE as an RDF term, never pasted into the text; repeat for several.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
     show_default=True,
     help="table for people (long cells cut); csv, tsv, json: SPARQL 1.1 results formats.",
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the ready queries and exit.")
 @user_errors
 def query(
-    source: str | None, sparql: str | None, query_file: Path | None, named: str | None,
-    params: dict[str, str], fmt: str, list_queries: bool,
+    source: str | None,
+    sparql: str | None,
+    query_file: Path | None,
+    named: str | None,
+    params: dict[str, str],
+    fmt: str,
+    list_queries: bool,
 ) -> None:
     """Run SPARQL 1.1 over a graph file, a store folder or an endpoint URL.
 
@@ -265,12 +335,17 @@ def query(
 @cli.command()
 @click.argument("graphs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "-s", "--store", "store_dir", required=True,
+    "-s",
+    "--store",
+    "store_dir",
+    required=True,
     type=click.Path(file_okay=False, path_type=Path),
     help="The Oxigraph store folder (created if missing).",
 )
 @click.option(
-    "--graph", "graph_iri", metavar="IRI",
+    "--graph",
+    "graph_iri",
+    metavar="IRI",
     help="Named graph (one file only); default: the file's file:// IRI.",
 )
 @user_errors
@@ -296,7 +371,10 @@ def load(graphs: tuple[Path, ...], store_dir: Path, graph_iri: str | None) -> No
 
 @cli.command()
 @click.option(
-    "-s", "--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+    "-s",
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
     help="The store folder to serve (made by `kg load`); in memory if omitted with --writable.",
 )
 @click.option(
@@ -331,22 +409,34 @@ def serve(store_dir: Path | None, port: int, writable: bool) -> None:
 @cli.command()
 @click.argument("graph", type=click.Path(path_type=Path))
 @click.option(
-    "-e", "--endpoint", required=True, metavar="URL",
+    "-e",
+    "--endpoint",
+    required=True,
+    metavar="URL",
     help="The Graph Store HTTP Protocol endpoint.",
 )
 @click.option(
-    "--graph", "graph_iri", metavar="IRI",
+    "--graph",
+    "graph_iri",
+    metavar="IRI",
     help="Named graph to replace; default: the file's file:// IRI.",
 )
 @click.option("-u", "--user", help="User name, for basic or digest authentication.")
 @click.option("--password", envvar="KG_PASSWORD", help="Password (or set KG_PASSWORD).")
 @click.option(
-    "--auth", type=click.Choice(["auto", "basic", "digest"]), default="auto", show_default=True,
+    "--auth",
+    type=click.Choice(["auto", "basic", "digest"]),
+    default="auto",
+    show_default=True,
     help="Authentication scheme; auto answers the server's challenge.",
 )
 @user_errors
 def push(
-    graph: Path, endpoint: str, graph_iri: str | None, user: str | None, password: str | None,
+    graph: Path,
+    endpoint: str,
+    graph_iri: str | None,
+    user: str | None,
+    password: str | None,
     auth: str,
 ) -> None:
     """Send GRAPH to a triplestore, replacing one named graph (HTTP PUT).

@@ -50,11 +50,15 @@ class BuildReport:
 
 
 def read_articles(
-    paths: Iterable[str | Path], skipped: list[Skipped] | None = None
+    paths: Iterable[str | Path], skipped: list[Skipped] | None = None, exclude: Path | None = None
 ) -> Iterator[Article]:
-    """Every article of every input, each distinct text once, in a stable order."""
+    """Every article of every input, each distinct text once, in a stable order; the file
+    ``exclude`` (a previous build's kg.html inside the corpus) is not read back as input."""
     seen: set[str] = set()
+    own = exclude.resolve() if exclude is not None else None
     for document in read_documents(paths, skipped):
+        if own is not None and Path(document.source).resolve() == own:
+            continue
         for article in split_articles(document):
             if article.id not in seen:
                 seen.add(article.id)
@@ -73,6 +77,15 @@ def extract(
 
     def docs() -> Iterator:
         for article in articles:
+            if len(article.text) >= nlp.max_length:
+                log.warning(
+                    "%s #%d: skipped, %d characters is more than the pipeline takes (%d)",
+                    article.source,
+                    article.index,
+                    len(article.text),
+                    nlp.max_length,
+                )
+                continue
             doc = nlp.make_doc(article.text)
             doc._.article = article
             yield doc
@@ -166,7 +179,8 @@ def build(
     started = time.perf_counter()
     report = BuildReport()
     with report.stage("read"):
-        articles = list(read_articles(paths, None if strict else report.skipped))
+        skipped = None if strict else report.skipped
+        articles = list(read_articles(paths, skipped, exclude=out_dir / "kg.html"))
     with report.stage("extract"):
         cache_dir = out_dir / CACHE_DIR if cache else None
         entries, report.cached = extract_corpus(

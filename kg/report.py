@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -19,6 +20,27 @@ from rich.table import Table
 from kg.pipeline import BuildReport
 
 console = Console(stderr=True)
+
+
+class ConsoleHandler(logging.Handler):
+    """Log records as plain lines through the console the progress bar draws on, so a
+    warning never lands in the middle of the bar."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            console.print(self.format(record), markup=False, highlight=False, soft_wrap=True)
+        except Exception:  # logging must never break a build
+            self.handleError(record)
+
+
+def log_to_console(level: int = logging.WARNING) -> None:
+    """Send warnings (a skipped file: reason) to stderr through the shared console."""
+    root = logging.getLogger()
+    if not any(isinstance(h, ConsoleHandler) for h in root.handlers):
+        handler = ConsoleHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(level)
 
 
 @contextmanager
