@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from kg.namespaces import KG
@@ -37,13 +38,17 @@ TARGET_COLUMNS = ("province", "plan", "indicator", "value", "unit", "year")
 
 
 def _label(graph: Graph, node: Node) -> str:
-    """The Chinese (or untagged) rdfs:label, the smallest if several; else the IRI."""
-    labels = sorted(
-        str(o)
-        for o in graph.objects(node, RDFS.label)
-        if isinstance(o, Literal) and (o.language is None or o.language.startswith("zh"))
-    )
-    return labels[0] if labels else str(node)
+    """The Chinese (or untagged) rdfs:label, the smallest if several; for a place no
+    article names, its skos:prefLabel; else the IRI."""
+    for prop in (RDFS.label, SKOS.prefLabel):
+        labels = sorted(
+            str(o)
+            for o in graph.objects(node, prop)
+            if isinstance(o, Literal) and (o.language is None or o.language.startswith("zh"))
+        )
+        if labels:
+            return labels[0]
+    return str(node)
 
 
 def entity_kinds(graph: Graph) -> dict[URIRef, Kind]:
