@@ -311,7 +311,7 @@ def query(
     GRAPH_OR_STORE is an RDF file (.ttl, .nt, .jsonld, .trig ...), a store
     folder made by `kg load` (its named graphs queried as one), or an
     http(s):// SPARQL endpoint. Prefixes kg:, kgr:, rdf:, rdfs:, xsd:, owl:,
-    oa: are predeclared.
+    oa:, skos:, schema:, qudt:, unit:, wd: are predeclared.
 
     \b
     Example:
