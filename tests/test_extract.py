@@ -76,6 +76,14 @@ def test_extract_abbreviation_resolves_to_full_title(nlp):
     assert labels(facts, Kind.PLAN) == {"广东省制造业数字化转型实施方案"}
 
 
+def test_extract_autonomous_region_department_issues(nlp):
+    facts = run(nlp, "内蒙古自治区人民政府出台《内蒙古自治区促进民营经济发展若干措施》。")
+    assert pairs(facts, Relation.ISSUES) == {("内蒙古自治区", "内蒙古自治区促进民营经济发展若干措施")}
+    assert pairs(facts, Relation.ISSUED_BY) == {
+        ("内蒙古自治区促进民营经济发展若干措施", "内蒙古自治区人民政府")
+    }
+
+
 def test_extract_joint_issuers_are_all_kept(nlp):
     facts = run(nlp, "山东省发展改革委、省能源局近日联合印发《山东省氢能产业发展规划》。")
     assert pairs(facts, Relation.ISSUED_BY) == {
@@ -130,6 +138,7 @@ def test_extract_agency_is_not_enterprise(nlp):
         ("知名企业远航集团在合肥市高新区投资50亿元建设新能源基地。", "远航集团", "高新区"),
         ("宜昌瑞丰化工、荆州楚凯冶金等12个项目集中开工。", "瑞丰化工", "宜昌市"),
         ("南昌市高新区的江铃汽车、晶能光电等企业将获得支持。", "江铃汽车", "南昌市高新区"),
+        ("星河五菱在柳州市柳东新区投资建设新工厂。", "星河五菱", "柳州市柳东新区"),
     ],
 )
 def test_extract_locates_in(nlp, text, firm, place):

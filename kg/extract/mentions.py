@@ -490,19 +490,63 @@ def _place_prefix(name: str) -> str | None:
     return None
 
 
+_BUILD_AFTER_PLACE = re.compile(
+    r"^[^，。；,;]{0,12}?(投资|建设|开工|新建|扩建|设立|布局|投产|建成|落地)"
+)
+_CLAUSE_START = re.compile(r"[，。；、,;：:\n]")
+
+
+def find_subject_firms(text: str, places: list[Found]) -> list[Found]:
+    """The subject of ``X(将)在 D 投资/建设…`` when it reads as a name: 上汽通用五菱在柳州市…投资.
+
+    Places, departments and common words are no firms (南宁市在…, 企业在…)."""
+    gazetteer, _ = _place_index()
+    place_at = {p.start: p for p in places if p.kind is Kind.DISTRICT}
+    found = []
+    for match in re.finditer(r"(将|已|拟|计划|正|还|也)?在", text):
+        place = place_at.get(match.end())
+        if place is None or not _BUILD_AFTER_PLACE.match(text[place.end : place.end + 16]):
+            continue
+        begin = max(
+            (
+                m.end()
+                for m in _CLAUSE_START.finditer(text, max(0, match.start() - 12), match.start())
+            ),
+            default=max(0, match.start() - 12),
+        )
+        name = _LEADING_VERBS.sub("", text[begin : match.start()])
+        begin = match.start() - len(name)
+        if not (2 <= len(name) <= 10) or not _NAME_CHAR.match(name) or re.search(r"\d", name):
+            continue
+        if (
+            gazetteer.lookup(name)
+            or lx.NOT_ENTERPRISE.search(name)
+            or name.endswith(("市", "省", "区", "县", "企业"))
+        ):
+            continue
+        if name_like(name) and not _place_prefix(name):
+            found.append(Found(begin, match.start(), Kind.ENTERPRISE, name))
+    return found
+
+
 def find_agencies(text: str, places: list[Found]) -> list[Found]:
     """Government departments (省工信厅, 重庆市经济信息委), with the place that opens them."""
     ends = {p.end: p for p in places}
     found = []
     for match in lx.AGENCY.finditer(text):
         start = match.start()
-        opener = ends.get(start + 1) or ends.get(start)
+        opener = ends.get(start + 1) or ends.get(start) or _covering(places, start)
         if opener is not None and opener.kind is not Kind.PROVINCE:
             continue  # a city's department (武汉市政府) is not a province's
         if opener is not None:
             start = opener.start
         found.append(Found(start, match.end(), Kind.AGENCY, text[start : match.end()]))
     return found
+
+
+def _covering(places: list[Found], at: int) -> Found | None:
+    """The place whose name runs over ``at`` (广西壮族自治区 over 自治区人民政府)."""
+    return next((p for p in places if p.start < at < p.end), None)
 
 
 _PRIORITY = {Kind.PLAN: 5, Kind.ENTERPRISE: 4, Kind.DISTRICT: 3, Kind.AGENCY: 2, Kind.PROVINCE: 1}
@@ -561,7 +605,7 @@ def find_mentions(
     plans, aliases = find_plans(text)
     places = find_places(text, doc) + find_abbreviations(text, abbreviation_contexts, tokens)
     zones = find_zones(text, tokens, places)
-    enterprises = find_enterprises(text, tokens)
+    enterprises = find_enterprises(text, tokens) + find_subject_firms(text, places)
     agencies = find_agencies(text, places)
     return _select([*plans, *zones, *enterprises, *agencies, *places]), aliases
 

@@ -135,8 +135,9 @@ def agency_entity(name: str, article_provinces: tuple[str, ...]) -> Entity:
     label = name
     if name.startswith(("省", "市", "自治区")) and len(article_provinces) == 1:
         province = province_entity(article_provinces[0])
-        stem = province.label[:-1] if province.label.endswith(("省", "市")) else province.label
-        label = stem + name
+        level = next(w for w in ("自治区", "省", "市") if name.startswith(w))
+        if province.label.endswith(level):  # 省工信厅 in 湖北 → 湖北省工信厅
+            label = province.label + name[len(level) :]
     for short, full in lx.DEPARTMENT_FULL:
         if label.endswith(short) and not label.endswith(full):
             label = label[: -len(short)] + full
