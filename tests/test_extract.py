@@ -78,7 +78,9 @@ def test_extract_abbreviation_resolves_to_full_title(nlp):
 
 def test_extract_autonomous_region_department_issues(nlp):
     facts = run(nlp, "内蒙古自治区人民政府出台《内蒙古自治区促进民营经济发展若干措施》。")
-    assert pairs(facts, Relation.ISSUES) == {("内蒙古自治区", "内蒙古自治区促进民营经济发展若干措施")}
+    assert pairs(facts, Relation.ISSUES) == {
+        ("内蒙古自治区", "内蒙古自治区促进民营经济发展若干措施")
+    }
     assert pairs(facts, Relation.ISSUED_BY) == {
         ("内蒙古自治区促进民营经济发展若干措施", "内蒙古自治区人民政府")
     }
@@ -120,7 +122,11 @@ def test_extract_province_alias_and_full_name_are_one(nlp):
 
 @pytest.mark.parametrize(
     ("text", "provinces"),
-    [("多家渝企参加了展会。", {"重庆市"}), ("鄂州市推进产业升级。", set()), ("京津冀协同发展。", set())],
+    [
+        ("多家渝企参加了展会。", {"重庆市"}),
+        ("鄂州市推进产业升级。", set()),
+        ("京津冀协同发展。", set()),
+    ],
 )
 def test_extract_one_character_alias_only_in_context(nlp, text, provinces):
     assert labels(run(nlp, text), Kind.PROVINCE) == provinces
