@@ -207,7 +207,7 @@ COMPANY_SUFFIXES = (
     "交易所",
     "交易中心",
 )
-# Trade-name endings common in Chinese company short names (蓝思科技, 山河智能 ...).
+# Trade-name endings common in Chinese company short names (某某科技, 某某智能 ...).
 TRADE_SUFFIXES = (
     "科技",
     "智能",

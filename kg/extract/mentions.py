@@ -154,7 +154,7 @@ def find_plans(text: str) -> tuple[list[Found], dict[str, str]]:
         alias = _ALIAS.match(text, match.end()) or _QUOTED_ALIAS.match(text, match.end())
         if alias and alias.group(1) != title:
             aliases[alias.group(1).strip()] = title
-    # an abbreviation written without 《》 (简称“满天星”计划) is a mention wherever it recurs
+    # an abbreviation written without 《》 (简称“星火”计划) is a mention wherever it recurs
     for alias in (a for a in aliases if not a.endswith("》") and a[0] in '“"'):
         for match in re.finditer(re.escape(alias), text):
             if not text[max(0, match.start() - 3) : match.start()].endswith("简称"):
@@ -196,7 +196,7 @@ def find_zones(text: str, tokens: list[tuple[int, str]], places: list[Found]) ->
         start = _extend_left(
             text, tokens, match.start(), 16, place_at, verbs_end=False, place_end=place_end
         )
-        if start >= 1 and text[start - 1] in ")）":  # 西部(重庆)科学城
+        if start >= 1 and text[start - 1] in ")）":  # 西部(某市)科学城
             opening = max(text.rfind("(", 0, start), text.rfind("（", 0, start))
             if opening > 0 and start - opening <= 6:
                 start = _extend_left(text, tokens, opening, max_chars=8, place_at=place_at)
@@ -249,7 +249,7 @@ def _extend_left(
             break
         start = idx
         if place_at and idx in place_at:
-            # a place opens the name (孝感市高新区), with the place written before it (渝北仙桃…)
+            # a place opens the name (孝感市高新区), with the place written before it (江北某某…)
             outer = (place_end or {}).get(idx)
             if outer is not None and end - outer.start <= max_chars:
                 start = outer.start
@@ -314,7 +314,7 @@ def find_enterprises(text: str, tokens: list[tuple[int, str]]) -> list[Found]:
 
 
 def _trade_names(text: str, tokens: list[tuple[int, str]]) -> Iterator[Found]:
-    """蓝思科技, 御锦科技: a trade suffix after a proper name, not after a common word."""
+    """远达科技, 晶澜光电: a trade suffix after a proper name, not after a common word."""
     for i, (idx, word) in enumerate(tokens):
         if word not in lx.TRADE_SUFFIXES:
             continue
@@ -363,7 +363,7 @@ def is_proper(word: str) -> bool:
 
 
 def name_like(name: str) -> bool:
-    """Whether ``name`` reads as a proper name (程力, 湖北数据) rather than common words (上市)."""
+    """Whether ``name`` reads as a proper name (远航, 湖北某数据) rather than common words (上市)."""
     import jieba
 
     place = _place_prefix(name)
@@ -422,7 +422,7 @@ def _common_noun(word: str) -> bool:
 def _listed_firms(text: str) -> Iterator[Found]:
     """Each member of ``A、B、C等…企业/项目``, without verbs before or facilities after.
 
-    A list counts when most of its members read as names (联想、海油工程、施耐德万高等9家工厂),
+    A list counts when most of its members read as names (远航、华光电气、晶澜光电等5家工厂),
     so that 技术、资金、人才等 is no list of firms.
     """
     for match in _ENTERPRISE_LIST.finditer(text):
@@ -436,11 +436,11 @@ def _listed_firms(text: str) -> Iterator[Found]:
             begin += len(item) - len(name)
             name = _FACILITY_TAIL.sub("", name)
             name = re.split(r"[“\"(（\s]", name)[0]
-            name = re.sub(r"[A-Za-z0-9\-]+$", "", name)  # 天津港PortGPT: the firm, not its product
+            name = re.sub(r"[A-Za-z0-9\-]+$", "", name)  # 某港ChatBot: the firm, not its product
             place = _place_prefix(name)
             if place and len(name) - len(place) >= 2:
                 begin, name = begin + len(place), name[len(place) :]
-                if place in _province_names():  # 湖南将加快比亚迪长沙: the province was the subject
+                if place in _province_names():  # 湖南将加快某品牌长沙: the province was the subject
                     stripped = _LEADING_VERBS.sub("", name)
                     begin, name = begin + len(name) - len(stripped), stripped
             elif len(items) == 1:
@@ -451,7 +451,7 @@ def _listed_firms(text: str) -> Iterator[Found]:
                 continue
             members.append(Found(begin, begin + len(name), Kind.ENTERPRISE, name))
         if _CATEGORY.search(match.group(0)):
-            continue  # 瞪羚、独角兽等高成长企业: kinds of firms, not firms
+            continue  # 雏鹰、独角兽等高成长企业: kinds of firms, not firms
         if match.group(3) == "个":
             named = sum(1 for m in members if place_opened(text, m))
         else:
@@ -469,7 +469,7 @@ def _province_names() -> frozenset[str]:
 
 
 def place_opened(text: str, found: Found) -> bool:
-    """Whether a known place is written right before ``found`` (十堰华润怡宝)."""
+    """Whether a known place is written right before ``found`` (宜昌瑞丰化工)."""
     gazetteer, _ = _place_index()
     return any(
         gazetteer.lookup(text[found.start - n : found.start]) for n in (2, 3, 4) if found.start >= n
@@ -482,7 +482,7 @@ def _contains_place(text: str) -> bool:
 
 
 def _place_prefix(name: str) -> str | None:
-    """The longest known place name that opens ``name`` (十堰 in 十堰华润怡宝)."""
+    """The longest known place name that opens ``name`` (宜昌 in 宜昌瑞丰化工)."""
     gazetteer, _ = _place_index()
     for n in range(min(len(name) - 1, 8), 1, -1):
         if gazetteer.lookup(name[:n]):

@@ -177,7 +177,7 @@ def find_locations(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterato
     firms = [m for m in mentions if m.kind is Kind.ENTERPRISE]
     for firm in firms:
         plant = _plant_city(firm.entity.label, doc._.provinces or ())
-        if plant is not None:  # 北汽株洲: the brand's plant in 株洲
+        if plant is not None:  # 某汽车株洲: the brand's plant in 株洲
             yield Statement(firm.entity, Relation.LOCATES_IN, plant, evidence)
     if not districts or not firms:
         return
@@ -194,7 +194,7 @@ def find_locations(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterato
             ):
                 places = _chain(place, districts)
                 break
-        # D + 企业 in a list of projects: 十堰华润怡宝、武汉小米智能家电等项目
+        # D + 企业 in a list of projects: 宜昌瑞丰化工、荆州楚凯冶金等项目
         if not places:
             for place in districts:
                 if place.end == firm.start and _is_project_context(text, firm, sentence.end_char):
@@ -219,7 +219,7 @@ def find_locations(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterato
 
 
 def _plant_city(name: str, provinces: tuple[str, ...]) -> Entity | None:
-    """The prefecture city a firm's name ends with (北汽株洲, 比亚迪长沙): its plant there."""
+    """The prefecture city a firm's name ends with (某汽车株洲, 某品牌长沙): its plant there."""
     from kg.extract.resolve import place_entity
     from kg.gazetteer import load_gazetteer
 
@@ -239,7 +239,7 @@ def _plant_city(name: str, provinces: tuple[str, ...]) -> Entity | None:
 
 
 def _chain(first: Mention, districts: list[Mention]) -> list[Mention]:
-    """The place and the places written right after it (十堰 丹江口经济开发区)."""
+    """The place and the places written right after it (宜昌 某某经济开发区)."""
     chain = [first]
     for place in sorted(districts, key=lambda m: m.start):
         if place.start == chain[-1].end:

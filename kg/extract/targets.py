@@ -90,7 +90,7 @@ def _quoted(text: str, at: int) -> bool:
 
 
 def plan_year(title: str) -> int | None:
-    """The one year a plan is for (2023年优化营商环境若干举措), not a period (2024-2026年)."""
+    """The one year a plan is for (2024年某省工业稳增长若干举措), not a period (2024-2026年)."""
     years = re.findall(r"((?:19|20)\d{2})\s*年?", title)
     return (
         int(years[0]) if len(years) == 1 and not re.search(r"\d{4}\s*[-—–~至到]", title) else None
@@ -99,7 +99,7 @@ def plan_year(title: str) -> int | None:
 
 def scope_year(doc: Doc, plans: list[Mention]) -> int | None:
     """A year written right after a plan's name is the year of the whole passage:
-    《工作清单》提出，2025年我省将… / 实施“满天星”计划2023年专项行动."""
+    《工作清单》提出，2025年我省将… / 实施“星火”计划2024年专项行动."""
     from kg.numbers import find_years
 
     text = doc_text(doc)
@@ -139,7 +139,7 @@ def indicator_for(text: str, start: int, end: int, left: int, right: int) -> str
         head = ""
     indicator = (before + head).strip()
     if len(indicator) < 2 and seg_left == left and left > 0:
-        # …上海专精特新中小企业数量翻一番,达到2万家左右: the subject is in the clause before
+        # …某省高新技术企业数量翻一番,达到3万家左右: the subject is in the clause before
         prior_left, _ = _clause_bounds(text, left - 1, left - 1)
         indicator = _clean_before(text[prior_left : left - 1])
     return indicator
@@ -286,7 +286,7 @@ class TargetFinder:
                 context = None
             elif context is not None and any(m.entity.key == context.plan.key for m in plans):
                 year = scope_year(doc, [m for m in plans if m.entity.key == context.plan.key])
-                if year is not None:  # 在实施“满天星”计划2023年专项行动中…
+                if year is not None:  # 在实施“星火”计划2024年专项行动中…
                     context = PlanContext(context.plan, index, year, context.items)
             if context is not None and _ITEM.match(span_text(sentence)) and not context.items:
                 context = PlanContext(context.plan, context.sentence_index, context.year, True)
