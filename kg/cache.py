@@ -7,6 +7,10 @@ extraction and the per-article triples depend on.  A changed rule, lexicon,
 gazetteer or config therefore misses the whole cache, and the entries of other
 versions are dropped when the cache is opened.
 
+The cache also keeps the articles each input document was split into, by a
+digest of the document and the version of the page splitter (kg/pages.py and
+the gazetteer), so a rebuild reads the files again but does not split them.
+
 Entries are pickles in one SQLite file (``facts.sqlite``): only a build of this
 tool writes them, but like any pickle they must not come from someone you do
 not trust.
@@ -22,13 +26,21 @@ import sqlite3
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.types import Article, ArticleFacts
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from kg.ingest import RawDocument
 
 CACHE_DIR = ".kg-cache"
 CACHE_FILE = "facts.sqlite"
 
-# What a cached entry depends on, relative to the kg package.
+# What the articles of a document depend on, relative to the kg package.
+PAGE_SOURCES = ("pages.py", "gazetteer.py", "types.py", "data/*.tsv")
+# What a cached entry depends on.
 SOURCES = (
     "default_config.cfg",
     "extract/*.py",
@@ -47,8 +59,8 @@ PACKAGE = Path(__file__).resolve().parent
 
 
 @cache
-def sources_digest(root: Path = PACKAGE) -> str:
-    """A digest of the versions and of every file in ``SOURCES`` under ``root``."""
+def sources_digest(root: Path = PACKAGE, sources: tuple[str, ...] = SOURCES) -> str:
+    """A digest of the versions and of every file in ``sources`` under ``root``."""
     import jieba
     import rdflib
     import spacy
@@ -58,7 +70,7 @@ def sources_digest(root: Path = PACKAGE) -> str:
     digest = hashlib.sha256()
     for version in (kg.__version__, spacy.__version__, jieba.__version__, rdflib.__version__):
         digest.update(f"{version}\n".encode())
-    for pattern in SOURCES:
+    for pattern in sources:
         for path in sorted(root.glob(pattern)):
             digest.update(f"{path.relative_to(root).as_posix()}\n".encode())
             digest.update(path.read_bytes())
@@ -129,7 +141,7 @@ class Entry:
         return Entry, (self.article, self.ntriples, keys, self._facts, self._blob)
 
 
-SCHEMA = 1  # of the table below: another number drops the table
+SCHEMA = 2  # of the tables below: another number drops them
 
 
 def _place(article: Article) -> str:
@@ -147,18 +159,50 @@ class FactsCache:
         self._db = sqlite3.connect(self.path, timeout=60)
         with self._db:
             if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
-                self._db.execute("DROP TABLE IF EXISTS entries")
-                self._db.execute("DROP TABLE IF EXISTS facts")  # before there was a schema
+                for table in ("entries", "pages", "facts"):
+                    self._db.execute(f"DROP TABLE IF EXISTS {table}")
                 self._db.execute(f"PRAGMA user_version = {SCHEMA}")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS entries (id TEXT PRIMARY KEY, version TEXT NOT NULL,"
                 " place TEXT NOT NULL, facts BLOB NOT NULL, ntriples BLOB NOT NULL,"
                 " keys BLOB NOT NULL)"
             )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, version TEXT NOT NULL,"
+                " articles BLOB NOT NULL)"
+            )
             self._db.execute("DELETE FROM entries WHERE version != ?", (version,))
+            self._pages_version = sources_digest(PACKAGE, PAGE_SOURCES)[:24]
+            self._db.execute("DELETE FROM pages WHERE version != ?", (self._pages_version,))
+        self._pages: dict[str, bytes] | None = None
+        self._new_pages: list[tuple[str, str, bytes]] = []
 
     def close(self) -> None:
+        if self._new_pages:
+            with self._db:
+                insert = "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)"
+                self._db.executemany(insert, self._new_pages)
         self._db.close()
+
+    def split(self, document: RawDocument) -> list[Article]:
+        """kg.pages.split_articles(document), from the cache when it was split before."""
+        from kg.pages import split_articles
+
+        if self._pages is None:
+            rows = self._db.execute("SELECT key, articles FROM pages")
+            self._pages = dict(rows)
+        digest = hashlib.sha256()
+        for part in (document.source, json.dumps(document.meta, sort_keys=True), document.text):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        key = digest.hexdigest()
+        if key in self._pages:
+            return pickle.loads(self._pages[key])
+        articles = list(split_articles(document))
+        blob = pickle.dumps(articles, protocol=5)
+        self._pages[key] = blob
+        self._new_pages.append((key, self._pages_version, blob))
+        return articles
 
     def __enter__(self) -> FactsCache:
         return self
@@ -210,11 +254,18 @@ class FactsCache:
         return self._db.execute("SELECT count(*) FROM entries").fetchone()[0]
 
 
+def open_cache(out_dir: Path, nlp: Language | None = None) -> FactsCache:
+    """The cache of the build into ``out_dir`` with ``nlp`` (default: the default pipeline)."""
+    config = nlp.config.to_str() if nlp is not None else None
+    return FactsCache(out_dir / CACHE_DIR, extractor_version(config))
+
+
 __all__ = [
     "CACHE_DIR",
     "Entry",
     "FactsCache",
     "extractor_version",
+    "open_cache",
     "report_keys",
     "sources_digest",
 ]

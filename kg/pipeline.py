@@ -6,13 +6,13 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
 
-from kg.cache import Entry
+from kg.cache import Entry, FactsCache, open_cache
 from kg.graph import build_dataset, build_graph
 from kg.ingest import Skipped, read_documents
 from kg.pages import split_articles
@@ -50,16 +50,21 @@ class BuildReport:
 
 
 def read_articles(
-    paths: Iterable[str | Path], skipped: list[Skipped] | None = None, exclude: Path | None = None
+    paths: Iterable[str | Path],
+    skipped: list[Skipped] | None = None,
+    exclude: Path | None = None,
+    cache: FactsCache | None = None,
 ) -> Iterator[Article]:
     """Every article of every input, each distinct text once, in a stable order; the file
-    ``exclude`` (a previous build's kg.html inside the corpus) is not read back as input."""
+    ``exclude`` (a previous build's kg.html inside the corpus) is not read back as input,
+    and a document split before is not split again when ``cache`` has its articles."""
     seen: set[str] = set()
     own = exclude.resolve() if exclude is not None else None
+    split = cache.split if cache is not None else split_articles
     for document in read_documents(paths, skipped):
         if own is not None and Path(document.source).resolve() == own:
             continue
-        for article in split_articles(document):
+        for article in split(document):
             if article.id not in seen:
                 seen.add(article.id)
                 yield article
@@ -107,34 +112,28 @@ def extract_corpus(
     nlp: Language | None = None,
     workers: int = 1,
     scheduler: str | None = None,
-    cache_dir: Path | None = None,
+    cache: FactsCache | None = None,
     progress: Progress | None = None,
 ) -> tuple[list[Entry], int]:
-    """Each article's facts and triples, and how many came from the cache in ``cache_dir``;
-    the others are extracted here, by ``workers`` local processes or on a Dask cluster."""
+    """Each article's facts and triples, and how many came from ``cache``; the others are
+    extracted here, by ``workers`` local processes or on a Dask cluster."""
     from kg import parallel
-    from kg.cache import FactsCache, extractor_version
 
+    found = cache.get(articles) if cache is not None else {}
+    todo = [article for article in articles if article.id not in found]
+    if progress and found:
+        progress(len(found))
     config = nlp.config.to_str() if nlp is not None else None
-    cache = FactsCache(cache_dir, extractor_version(config)) if cache_dir else None
-    try:
-        found = cache.get(articles) if cache is not None else {}
-        todo = [article for article in articles if article.id not in found]
-        if progress and found:
-            progress(len(found))
-        if not todo:
-            new = []
-        elif scheduler:
-            new = parallel.extract_on_cluster(todo, scheduler, config, progress)
-        elif workers > 1 and len(todo) > 1:
-            new = parallel.extract_in_pool(todo, workers, nlp, progress)
-        else:
-            new = parallel.extract_entries(todo, nlp, progress)
-        if cache is not None:
-            cache.put(new)
-    finally:
-        if cache is not None:
-            cache.close()
+    if not todo:
+        new = []
+    elif scheduler:
+        new = parallel.extract_on_cluster(todo, scheduler, config, progress)
+    elif workers > 1 and len(todo) > 1:
+        new = parallel.extract_in_pool(todo, workers, nlp, progress)
+    else:
+        new = parallel.extract_entries(todo, nlp, progress)
+    if cache is not None:
+        cache.put(new)
     return [*found.values(), *new], len(found)
 
 
@@ -172,20 +171,19 @@ def build(
     Graphs of more than ``stream_above`` triples (kg.stream.STREAM_TRIPLES) are written
     without an rdflib graph, validated on a sample and drawn in no kg.html.
     """
-    from kg.cache import CACHE_DIR
     from kg.export import FORMATS, write_graph
     from kg.stream import STREAM_TRIPLES, merge, sample, write_streamed
 
     started = time.perf_counter()
     report = BuildReport()
-    with report.stage("read"):
-        skipped = None if strict else report.skipped
-        articles = list(read_articles(paths, skipped, exclude=out_dir / "kg.html"))
-    with report.stage("extract"):
-        cache_dir = out_dir / CACHE_DIR if cache else None
-        entries, report.cached = extract_corpus(
-            articles, nlp, workers, scheduler, cache_dir, progress
-        )
+    with open_cache(out_dir, nlp) if cache else nullcontext() as store:
+        with report.stage("read"):
+            skipped = None if strict else report.skipped
+            articles = list(read_articles(paths, skipped, out_dir / "kg.html", store))
+        with report.stage("extract"):
+            entries, report.cached = extract_corpus(
+                articles, nlp, workers, scheduler, store, progress
+            )
     entries.sort(key=lambda e: (e.article.source, e.article.index, e.article.id))
     report.articles = len(entries)
     summarise(entries, report)

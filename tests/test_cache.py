@@ -78,6 +78,19 @@ def test_cache_rebuild_extracts_only_new_articles(built, tmp_path, monkeypatch):
     assert (out / "kg.ttl").read_bytes() == (tmp_path / "fresh" / "kg.ttl").read_bytes()
 
 
+def test_cache_rebuild_does_not_split_pages_again(built, tmp_path, monkeypatch):
+    out = _copy_build(built, tmp_path)
+    import kg.pages
+
+    split = []
+    real = kg.pages.split_articles
+    monkeypatch.setattr(
+        kg.pages, "split_articles", lambda doc, *args: split.append(doc) or real(doc, *args)
+    )
+    report = build([SEEDS], out, html=False, validate=False)
+    assert (report.articles, report.cached, split) == (30, 30, [])
+
+
 def test_cache_moved_files_keep_facts_and_name_the_new_source(built, tmp_path):
     """The same text in another file is a cache hit; its triples name the file it is in now."""
     out = _copy_build(built, tmp_path)

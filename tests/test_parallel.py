@@ -91,11 +91,15 @@ def test_parallel_dask_cluster_gives_the_same_bytes(serial, tmp_path):
     from distributed import LocalCluster
 
     with LocalCluster(
-        processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None
+        processes=True,
+        n_workers=2,
+        threads_per_worker=1,
+        dashboard_address=None,
+        local_directory=tmp_path / "dask",
     ) as cluster:
         report = build(
             [SEEDS],
-            tmp_path,
+            tmp_path / "out",
             formats=FORMATS,
             html=False,
             validate=False,
@@ -103,4 +107,4 @@ def test_parallel_dask_cluster_gives_the_same_bytes(serial, tmp_path):
             scheduler=cluster.scheduler_address,
         )
     assert report.articles == 30
-    assert _outputs(tmp_path) == serial
+    assert _outputs(tmp_path / "out") == serial
