@@ -84,20 +84,6 @@ def _jieba_vocab() -> tuple[dict[str, int], dict[str, str]]:
     return jieba.dt.FREQ, jieba.posseg.dt.word_tag_tab
 
 
-def _token_bounds(doc: Doc | None, text: str) -> tuple[set[int], set[int]]:
-    if doc is None:
-        import jieba
-
-        starts, ends, i = set(), set(), 0
-        for word in jieba.cut(text):
-            starts.add(i)
-            i += len(word)
-            ends.add(i)
-        return starts, ends
-    tokens = _tokens(doc, text)
-    return {i for i, _ in tokens}, {i + len(word) for i, word in tokens}
-
-
 def _tokens(doc: Doc | None, text: str) -> list[tuple[int, str]]:
     if doc is not None:
         # Offsets from one array read: making a Token object per token is slow.
@@ -162,10 +148,12 @@ def find_plans(text: str) -> tuple[list[Found], dict[str, str]]:
     return sorted(found, key=lambda f: f.start), aliases
 
 
-def find_places(text: str, doc: Doc | None = None) -> list[Found]:
-    """Provinces and districts the gazetteer knows, extended to zones (…高新区) they open."""
+def find_places(text: str, tokens: list[tuple[int, str]] | None = None) -> list[Found]:
+    """Provinces and districts the gazetteer knows (a short name only as whole words)."""
     gazetteer, index = _place_index()
-    starts, ends = _token_bounds(doc, text)
+    tokens = tokens if tokens is not None else _tokens(None, text)
+    starts = {i for i, _ in tokens}
+    ends = {i + len(word) for i, word in tokens}
     found = []
     for start, end, name, _ in index.find(text):
         candidates = gazetteer.lookup(name)
@@ -363,7 +351,7 @@ def is_proper(word: str) -> bool:
 
 
 def name_like(name: str) -> bool:
-    """Whether ``name`` reads as a proper name (远航, 湖北某数据) rather than common words (上市)."""
+    """Whether ``name`` reads as a proper name (远航, 某数据) rather than common words (上市)."""
     import jieba
 
     place = _place_prefix(name)
@@ -603,7 +591,7 @@ def find_mentions(
     """Every mention in ``text`` and the plan abbreviations it introduces."""
     tokens = _tokens(doc, text)
     plans, aliases = find_plans(text)
-    places = find_places(text, doc) + find_abbreviations(text, abbreviation_contexts, tokens)
+    places = find_places(text, tokens) + find_abbreviations(text, abbreviation_contexts, tokens)
     zones = find_zones(text, tokens, places)
     enterprises = find_enterprises(text, tokens) + find_subject_firms(text, places)
     agencies = find_agencies(text, places)

@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from kg.extract import doc_text
 
 
 class SentenceSplitter:
     def __init__(self, punct_chars: list[str]) -> None:
-        self.punct_chars = set(punct_chars)
+        self.ends = re.compile("[" + re.escape("".join(punct_chars)) + "\n]")
 
     def __call__(self, doc: Doc) -> Doc:
-        # One array write: Token.is_sent_start's setter rescans the whole Doc on every call.
-        starts = numpy.empty(len(doc), dtype="int64")
-        start_next = True
-        for i, token in enumerate(doc):
-            starts[i] = 1 if start_next else -1
-            text = token.text
-            start_next = "\n" in text or (text[-1:] in self.punct_chars if text else False)
-        if len(doc):
-            doc.from_array([SENT_START], starts.astype("uint64"))
+        """A token opens a sentence when it is the first one, or the first to start after a
+        sentence-final character; found on the text, written in one array operation (the
+        Token.is_sent_start setter rescans the whole Doc on every call)."""
+        if not len(doc):
+            return doc
+        offsets = doc.to_array([IDX]).reshape(-1)
+        ends = numpy.fromiter(
+            (m.end() for m in self.ends.finditer(doc_text(doc))), dtype="int64"
+        )
+        first = numpy.searchsorted(offsets, ends, side="left")
+        starts = numpy.full(len(doc), -1, dtype="int64")
+        starts[first[first < len(doc)]] = 1
+        starts[0] = 1
+        doc.from_array([SENT_START], starts.astype("uint64"))
         return doc
 
 
