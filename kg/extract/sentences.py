@@ -23,9 +23,7 @@ class SentenceSplitter:
         if not len(doc):
             return doc
         offsets = doc.to_array([IDX]).reshape(-1)
-        ends = numpy.fromiter(
-            (m.end() for m in self.ends.finditer(doc_text(doc))), dtype="int64"
-        )
+        ends = numpy.fromiter((m.end() for m in self.ends.finditer(doc_text(doc))), dtype="int64")
         first = numpy.searchsorted(offsets, ends, side="left")
         starts = numpy.full(len(doc), -1, dtype="int64")
         starts[first[first < len(doc)]] = 1
