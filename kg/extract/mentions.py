@@ -210,6 +210,26 @@ def find_zones(text: str, tokens: list[tuple[int, str]], places: list[Found]) ->
 _ZONE_SUFFIX = re.compile("|".join(sorted(map(re.escape, lx.ZONE_SUFFIXES), key=len, reverse=True)))
 
 
+_SETTLES = re.compile(r"(落户|位于|入驻|坐落于|选址|扎根|布局)$")
+_AREA_AFTER = re.compile(rf"^([{lx.CJK}]{{2,3}})(?=[，。；、,;\n]|$)")
+
+
+def find_areas(text: str, places: list[Found]) -> list[Found]:
+    """A place and the short area name written after it where a firm settles, up to the end
+    of the clause: 落户上海张江, 落户深圳前海 (an area the gazetteer does not list)."""
+    found = []
+    for place in places:
+        if place.kind is not Kind.DISTRICT or not _SETTLES.search(
+            text[max(0, place.start - 3) : place.start]
+        ):
+            continue
+        area = _AREA_AFTER.match(text[place.end : place.end + 4])
+        if area and not _is_verb(area.group(1)):
+            end = place.end + len(area.group(1))
+            found.append(Found(place.start, end, Kind.DISTRICT, text[place.start : end]))
+    return found
+
+
 def _extend_left(
     text: str,
     tokens: list[tuple[int, str]],
@@ -592,7 +612,7 @@ def find_mentions(
     tokens = _tokens(doc, text)
     plans, aliases = find_plans(text)
     places = find_places(text, tokens) + find_abbreviations(text, abbreviation_contexts, tokens)
-    zones = find_zones(text, tokens, places)
+    zones = find_zones(text, tokens, places) + find_areas(text, places)
     enterprises = find_enterprises(text, tokens) + find_subject_firms(text, places)
     agencies = find_agencies(text, places)
     return _select([*plans, *zones, *enterprises, *agencies, *places]), aliases
