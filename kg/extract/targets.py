@@ -179,7 +179,7 @@ def find_targets(
     from kg.numbers import find_quantities, find_years
 
     text = span_text(sentence)
-    evidence = evidence_of(doc, sentence)
+    evidence = None
     previous = ""
     for match in find_quantities(text):
         left, right = _clause_bounds(text, match.start, match.end)
@@ -230,6 +230,7 @@ def find_targets(
             )
         )
         entity = Entity(Kind.METRIC, key, indicator, metric=metric)
+        evidence = evidence or evidence_of(doc, sentence)
         yield Statement(context.plan, Relation.TARGETS, entity, evidence)
 
 
