@@ -427,13 +427,29 @@ def _common_noun(word: str) -> bool:
     return tags.get(word, "") in {"n", "vn", "ng"} and (freq.get(word) or 0) > 500
 
 
+_DELIMITER = re.compile(r"[，。；：,;:！？《》\n]")
+
+
+def _list_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_ENTERPRISE_LIST`` run only over the clauses that hold a 等: linear in the text."""
+    bounds = [m.end() for m in _DELIMITER.finditer(text)]
+    seen: set[int] = set()
+    for mark in re.finditer("等", text):
+        lo = bounds[bisect.bisect_right(bounds, mark.start()) - 1] if bounds else 0
+        lo = lo if lo <= mark.start() else 0
+        match = _ENTERPRISE_LIST.search(text, lo, min(len(text), mark.end() + 40))
+        if match and match.end(1) == mark.start() and match.start() not in seen:
+            seen.add(match.start())
+            yield match
+
+
 def _listed_firms(text: str) -> Iterator[Found]:
     """Each member of ``A、B、C等…企业/项目``, without verbs before or facilities after.
 
     A list counts when most of its members read as names (远航、华光电气、晶澜光电等5家工厂),
     so that 技术、资金、人才等 is no list of firms.
     """
-    for match in _ENTERPRISE_LIST.finditer(text):
+    for match in _list_matches(text):
         offset = match.start(1)
         items = match.group(1).split("、")
         members = []
