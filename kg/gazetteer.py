@@ -139,6 +139,27 @@ class Gazetteer:
         found = self._by_name.get(normalize(alias), ())
         return next((d for d in found if d.level == "province"), None)
 
+    def province_prefix(self, text: str) -> str:
+        """The longest province name or alias (two characters or more) that opens ``text``:
+        重庆市 in 重庆市经信委, 安徽 in 安徽将…; "" if none does."""
+        for n in range(min(len(text), 8), 1, -1):
+            if self.province_by_alias(text[:n]) is not None:
+                return text[:n]
+        return ""
+
+    def province_opening(self, text: str) -> Division | None:
+        """The province whose name opens ``text`` (《青海省…方案》, 安徽省经信厅), if any."""
+        prefix = self.province_prefix(text)
+        return self.province_by_alias(prefix) if prefix else None
+
+    def place_prefix(self, text: str) -> str:
+        """The longest known place name, shorter than ``text``, that opens it: 宜昌 in
+        宜昌瑞丰化工, 孝感市 in 孝感市高新区; "" if none does."""
+        for n in range(len(text) - 1, 1, -1):
+            if self._by_name.get(normalize(text[:n])):
+                return text[:n]
+        return ""
+
     def surface_names(self) -> Iterator[str]:
         """Every full name and alias to match in running text, each once.
 

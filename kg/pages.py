@@ -290,16 +290,9 @@ def _province_opening(text: str) -> str | None:
     """Code of the province a text opens with (重庆市…, 安徽省经信厅…), if any."""
     from kg.gazetteer import load_gazetteer
 
-    gazetteer = load_gazetteer()
-    for n in (5, 4, 3, 2):
-        division = gazetteer.province_by_alias(text[:n]) if len(text) > n else None
-        if division is not None:
-            return division.code
-    return None
+    division = load_gazetteer().province_opening(text[:-1])
+    return division.code if division else None
 
 
 def _starts_with_province(text: str) -> bool:
-    from kg.gazetteer import load_gazetteer
-
-    gazetteer = load_gazetteer()
-    return any(gazetteer.province_by_alias(text[:n]) for n in (2, 3, 4) if len(text) > n)
+    return _province_opening(text) is not None

@@ -66,13 +66,10 @@ class Found:
     code: str | None = None  # division code when the gazetteer knows the place
 
 
-@cache
-def _place_index():
-    from kg.gazetteer import NameIndex, load_gazetteer
+def _gazetteer():
+    from kg.gazetteer import load_gazetteer
 
-    gazetteer = load_gazetteer()
-    names = (name for name in gazetteer.surface_names() if len(name) >= 2)
-    return gazetteer, NameIndex((name, name) for name in names)
+    return load_gazetteer()
 
 
 @cache
@@ -104,8 +101,9 @@ def _tokens(doc: Doc | None, text: str) -> list[tuple[int, str]]:
 
 def is_policy_title(title: str) -> bool:
     """Whether a 《》 title names a policy document rather than a book or a newspaper."""
-    core = lx.PLAN_PERIOD.sub("", title.strip()).strip()
-    core = lx.PLAN_PERIOD.sub("", core).strip()
+    core = title.strip()
+    for _ in range(2):  # …方案(2024-2026年)(征求意见稿): a period, then a draft mark
+        core = lx.PLAN_PERIOD.sub("", core).strip()
     if len(core) < 2 or (lx.MEDIA_TITLE.search(core) and not core.endswith("报告")):
         return False
     return core.endswith(lx.PLAN_SUFFIXES)
@@ -115,14 +113,15 @@ _ISSUE_IN_TITLE = re.compile("|".join(lx.ISSUE_VERBS) + r"|《|推动|促进会|
 
 
 def title_plan(text: str) -> Found | None:
-    """A document whose first line is its own title (四川省促进低空经济发展若干措施, a
-    notice's attachment), not a headline about a plan (重庆发布未来产业培育行动计划)."""
+    """A document whose first line is its own title (某省促进低空经济发展若干措施, a
+    notice's attachment), not a headline about a plan (某省发布产业培育行动计划)."""
     first = text.split("\n", 1)[0].strip()
     if not is_policy_title(first) or _ISSUE_IN_TITLE.search(first):
         return None
-    gazetteer, _ = _place_index()
-    provinces = {d.name for d in gazetteer.provinces()}
-    opens = first.startswith("关于") or any(first.startswith(name) for name in provinces)
+    gazetteer = _gazetteer()
+    province = gazetteer.province_opening(first)
+    official = province is not None and first.startswith(province.name)
+    opens = first.startswith("关于") or official
     return Found(0, len(first), Kind.PLAN, first) if opens and len(first) <= 60 else None
 
 
@@ -150,15 +149,11 @@ def find_plans(text: str) -> tuple[list[Found], dict[str, str]]:
 
 def find_places(text: str, tokens: list[tuple[int, str]] | None = None) -> list[Found]:
     """Provinces and districts the gazetteer knows (a short name only as whole words)."""
-    gazetteer, index = _place_index()
     tokens = tokens if tokens is not None else _tokens(None, text)
     starts = {i for i, _ in tokens}
     ends = {i + len(word) for i, word in tokens}
     found = []
-    for start, end, name, _ in index.find(text):
-        candidates = gazetteer.lookup(name)
-        if not candidates:
-            continue
+    for start, end, name, candidates in _gazetteer().name_index().find(text):
         official = any(c.name == name for c in candidates)
         if not official and (start not in starts or end not in ends):
             continue  # a short alias inside a longer word (新华社 is not 新华区)
@@ -464,7 +459,7 @@ def _listed_firms(text: str) -> Iterator[Found]:
             place = _place_prefix(name)
             if place and len(name) - len(place) >= 2:
                 begin, name = begin + len(place), name[len(place) :]
-                if place in _province_names():  # 湖南将加快某品牌长沙: the province was the subject
+                if _gazetteer().province_by_alias(place):  # 湖南将加快某品牌长沙: subject
                     stripped = _LEADING_VERBS.sub("", name)
                     begin, name = begin + len(name) - len(stripped), stripped
             elif len(items) == 1:
@@ -484,34 +479,21 @@ def _listed_firms(text: str) -> Iterator[Found]:
             yield from members
 
 
-@cache
-def _province_names() -> frozenset[str]:
-    gazetteer, _ = _place_index()
-    return frozenset(
-        name for d in gazetteer.provinces() for name in (d.name, *d.aliases) if len(name) >= 2
-    )
-
-
 def place_opened(text: str, found: Found) -> bool:
     """Whether a known place is written right before ``found`` (宜昌瑞丰化工)."""
-    gazetteer, _ = _place_index()
+    gazetteer = _gazetteer()
     return any(
         gazetteer.lookup(text[found.start - n : found.start]) for n in (2, 3, 4) if found.start >= n
     )
 
 
 def _contains_place(text: str) -> bool:
-    _, index = _place_index()
-    return bool(index.find(text))
+    return bool(_gazetteer().name_index().find(text))
 
 
-def _place_prefix(name: str) -> str | None:
-    """The longest known place name that opens ``name`` (宜昌 in 宜昌瑞丰化工)."""
-    gazetteer, _ = _place_index()
-    for n in range(min(len(name) - 1, 8), 1, -1):
-        if gazetteer.lookup(name[:n]):
-            return name[:n]
-    return None
+def _place_prefix(name: str) -> str:
+    """The longest known place name that opens ``name`` (宜昌 in 宜昌瑞丰化工), or ""."""
+    return _gazetteer().place_prefix(name)
 
 
 _BUILD_AFTER_PLACE = re.compile(
@@ -524,7 +506,7 @@ def find_subject_firms(text: str, places: list[Found]) -> list[Found]:
     """The subject of ``X(将)在 D 投资/建设…`` when it reads as a name: 上汽通用五菱在柳州市…投资.
 
     Places, departments and common words are no firms (南宁市在…, 企业在…)."""
-    gazetteer, _ = _place_index()
+    gazetteer = _gazetteer()
     place_at = {p.start: p for p in places if p.kind is Kind.DISTRICT}
     found = []
     for match in re.finditer(r"(将|已|拟|计划|正|还|也)?在", text):
@@ -599,7 +581,7 @@ def find_abbreviations(
     渝企 (a Chongqing firm), 鄂籍; not 鄂州 or 苏州 (cities), nor 新 in 专精特新企业."""
     if not contexts:
         return []
-    gazetteer, _ = _place_index()
+    gazetteer = _gazetteer()
     tokens = tokens if tokens is not None else _tokens(None, text)
     starts = {i for i, _ in tokens}
     words = {i: w for i, w in tokens}

@@ -112,30 +112,21 @@ _JOINT = re.compile(r"^\s*(、|，|,|和|与|及|以及|会同|联合)?\s*$")
 
 
 def _titled_province(title: str) -> Entity | None:
-    """The province a plan's title opens with (《青海省…方案》), if any."""
+    """The province a plan's title (or a department's name) opens with, if any."""
     from kg.extract.resolve import province_entity
     from kg.gazetteer import load_gazetteer
 
-    gazetteer = load_gazetteer()
-    for n in (5, 4, 3, 2):
-        division = gazetteer.province_by_alias(title[:n])
-        if division is not None:
-            return province_entity(division.code)
-    return None
+    division = load_gazetteer().province_opening(title)
+    return province_entity(division.code) if division else None
 
 
 def _agency_province(agency: Entity, main_province: str | None) -> Entity | None:
     from kg.extract.resolve import province_entity
-    from kg.gazetteer import load_gazetteer
 
-    gazetteer = load_gazetteer()
-    for n in (5, 4, 3, 2):
-        division = gazetteer.province_by_alias(agency.label[:n])
-        if division is not None:
-            return province_entity(division.code)
-    if agency.label.startswith("省") and main_province:
+    province = _titled_province(agency.label)
+    if province is None and agency.label.startswith("省") and main_province:
         return province_entity(main_province)
-    return None
+    return province
 
 
 _IN_FORCE = re.compile(r"(按照|根据|依据|落实|贯彻|启动实施|实施了|执行)[^，。；]{0,4}$")
@@ -169,12 +160,14 @@ def find_issues(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterator[S
 
 
 def find_locations(doc: Doc, sentence: Span, mentions: list[Mention]) -> Iterator[Statement]:
+    firms = [m for m in mentions if m.kind is Kind.ENTERPRISE]
+    if not firms:
+        return
     text, base = doc_text(doc), sentence.start_char
     evidence = evidence_of(doc, sentence)
     districts = sorted(
         (m for m in mentions if m.kind is Kind.DISTRICT), key=lambda m: (m.start, m.start - m.end)
     )
-    firms = [m for m in mentions if m.kind is Kind.ENTERPRISE]
     for firm in firms:
         plant = _plant_city(firm.entity.label, doc._.provinces or ())
         if plant is not None:  # 某汽车株洲: the brand's plant in 株洲

@@ -105,29 +105,17 @@ def _zone_entity(
     from kg.gazetteer import load_gazetteer
 
     gazetteer = load_gazetteer()
-    part_of = None
-    for prefix in _prefixes(name):
-        division = gazetteer.resolve(prefix, context_provinces)
-        if division is None:
-            continue
-        if division.level == "province":
-            part_of = province_entity(division.code)
-        elif division.code in mentioned:
-            part_of = _division_entity(division, mentioned)
-        else:
-            part_of = province_entity(division.province_code)
-        break
+    prefix = gazetteer.place_prefix(name)
+    division = gazetteer.resolve(prefix, context_provinces) if prefix else None
+    if division is None:
+        part_of = province_entity(context_provinces[0]) if len(context_provinces) == 1 else None
+    elif division.level == "province":
+        part_of = province_entity(division.code)
+    elif division.code in mentioned:
+        part_of = _division_entity(division, mentioned)
     else:
-        if len(context_provinces) == 1:
-            part_of = province_entity(context_provinces[0])
+        part_of = province_entity(division.province_code)
     return Entity(Kind.DISTRICT, normalise(name), name, level="zone", part_of=part_of)
-
-
-def _prefixes(name: str) -> list[str]:
-    from kg.gazetteer import load_gazetteer
-
-    gazetteer = load_gazetteer()
-    return [name[:n] for n in range(len(name) - 1, 1, -1) if gazetteer.lookup(name[:n])]
 
 
 def agency_entity(name: str, article_provinces: tuple[str, ...]) -> Entity:
@@ -247,10 +235,7 @@ def _article_provinces(spans: list[Span]) -> tuple[str, ...]:
         if span.label_ == Kind.PROVINCE.value:
             code = span.kb_id_
         elif span.label_ == Kind.AGENCY.value:
-            surface = span._.surface
-            division = next(
-                (d for n in (5, 4, 3, 2) if (d := gazetteer.province_by_alias(surface[:n]))), None
-            )
+            division = gazetteer.province_opening(span._.surface)
             code = division.code if division else None
         if code:
             counts[code] = counts.get(code, 0) + 1

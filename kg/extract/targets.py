@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -30,7 +29,8 @@ _STRUCTURE_BEFORE = re.compile(
     r"((共|分为|包括|涵盖|从)[^，,；;。]{0,6}|[一二三四五六七八九十\d]+大(方向|领域|板块|行动|工程|任务|体系))$"
 )
 _INCENTIVE = re.compile(
-    r"((给予|予以)[^，。；]{0,12}(\d|[一二三四五六七八九十百千]万?元|奖励|补助|补贴|资助)|奖励|补助|补贴|资助|每个项目)"
+    r"((给予|予以)[^，。；]{0,12}(\d|[一二三四五六七八九十百千]万?元|奖励|补助|补贴|资助)"
+    r"|奖励|补助|补贴|资助|每(个|家|项)(项目|企业)?[^，。；]{0,4}(拟|最高)?支持)"
 )
 _ITEM = re.compile(
     r"^\s*([一二三四五六七八九十]+是|[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.、])"
@@ -66,13 +66,11 @@ _YEAR_PHRASE = re.compile(
 )
 
 
-@cache
-def _province_lead() -> re.Pattern[str]:
-    """A province's name opening an indicator (重庆科技型企业 → 科技型企业)."""
+def _without_province(text: str) -> str:
+    """An indicator without the province's name opening it (某省科技型企业 → 科技型企业)."""
     from kg.gazetteer import load_gazetteer
 
-    names = {n for d in load_gazetteer().provinces() for n in (d.name, *d.aliases) if len(n) >= 2}
-    return re.compile("^(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + ")")
+    return text[len(load_gazetteer().province_prefix(text)) :]
 
 
 @dataclass(frozen=True)
@@ -148,7 +146,7 @@ def indicator_for(text: str, start: int, end: int, left: int, right: int) -> str
 def _clean_before(before: str) -> str:
     before = _YEAR_PHRASE.sub("", before)
     before = _LEAD_NOISE.sub("", before)
-    before = _province_lead().sub("", before)
+    before = _without_province(before)
     before = _LEAD_NOISE.sub("", before)
     while True:
         trimmed = _TAIL_NOISE.sub("", before).strip("，,、 ")
