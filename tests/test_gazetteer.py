@@ -403,3 +403,28 @@ def _leftmost_longest(names: set[str], text: str) -> list[tuple[int, int]]:
 def test_gazetteer_name_index_matches_reference(names, text):
     index = NameIndex((name, None) for name in names)
     assert [(s, e) for s, e, _, _ in index.find(text)] == _leftmost_longest(names, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "code"),
+    [
+        ("重庆市经信委印发", "重庆市", "500000"),
+        ("安徽将加快", "安徽", "340000"),
+        ("新疆维吾尔自治区人民政府", "新疆维吾尔自治区", "650000"),
+        ("江西", "江西", "360000"),
+        ("全省电子信息", "", None),
+    ],
+)
+def test_gazetteer_province_opening_takes_the_longest_name(text, prefix, code):
+    gazetteer = load_gazetteer()
+    assert gazetteer.province_prefix(text) == prefix
+    division = gazetteer.province_opening(text)
+    assert (division.code if division else None) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix"),
+    [("孝感市高新区", "孝感市"), ("宜昌瑞丰化工", "宜昌"), ("武汉", ""), ("远航集团", "")],
+)
+def test_gazetteer_place_prefix_is_shorter_than_the_text(text, prefix):
+    assert load_gazetteer().place_prefix(text) == prefix
