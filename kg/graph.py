@@ -61,7 +61,8 @@ QUDT_UNITS = {
 def digest(*parts: object) -> str:
     """A short, stable hex digest of NFKC-normalised parts."""
     text = "\x1f".join(unicodedata.normalize("NFKC", str(p)) for p in parts)
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    # ingest drops lone surrogates; a name made elsewhere may still hold one
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def entity_iri(entity: Entity) -> URIRef:

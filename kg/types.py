@@ -86,6 +86,16 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """An entity as the article names it: exact offsets of the name in the article."""
+
+    start: int
+    end: int
+    kind: Kind
+    entity: Entity
+
+
+@dataclass(frozen=True)
 class Statement:
     """A fact with the evidence that states it."""
 

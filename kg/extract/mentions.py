@@ -13,14 +13,16 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from operator import itemgetter
+from itertools import accumulate
+from operator import add
 
 from spacy.attrs import LENGTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract import MENTIONS, doc_text
+from kg.extract import MENTIONS, RuleComponent, doc_text
 from kg.extract import lexicon as lx
+from kg.nlp import WORDS_KEY
 from kg.types import Kind
 
 _PLAN = re.compile(r"《([^《》\n]{2,120})》")
@@ -30,15 +32,18 @@ _QUOTED_ALIAS = re.compile(
 )
 _NAME_CHAR = re.compile(rf"^[{lx.CJK}A-Za-z0-9·]+$")
 _LIST_ITEM = r"[^、，。；：,;:！？\s《》()（）]{2,18}(?:\s*[(（][A-Za-z0-9\-\s]{1,20}[)）])?"
-_ENTERPRISE_LIST = re.compile(
-    # The lookahead only fails fast where no 等 follows within the clause; without it the
-    # engine backtracks through every split of the text into items at every position.
-    r"(?=[^，。；：,;:！？《》等]*等)"
-    rf"((?:{_LIST_ITEM}、)*{_LIST_ITEM})等"
+_LIST_TAIL = (
     rf"(?:([\d一二三四五六七八九十百千万余多几]+)([家个])|(为代表)|"
     rf"(?:重点|龙头|优质|骨干|知名|领军|头部|链主|民营|民间投资|大|国内外|一批)?"
     rf"(?:[{lx.CJK}]{{0,3}}?)(企业|公司|工厂|项目|集团|厂商|品牌|龙头|系列))"
 )
+_ENTERPRISE_LIST = re.compile(
+    # The lookahead only fails fast where no 等 follows within the clause; without it the
+    # engine backtracks through every split of the text into items at every position.
+    r"(?=[^，。；：,;:！？《》等]*等)"
+    rf"((?:{_LIST_ITEM}、)*{_LIST_ITEM})等{_LIST_TAIL}"
+)
+_AFTER_LIST = re.compile(_LIST_TAIL)  # what follows 等 in a list of firms
 _CATEGORY = re.compile(
     r"等[^、]{0,6}?(高成长|科技型|创新型|成长型|专精特新|规上|规模以上|中小|各类|多个|多家)"
 )
@@ -81,22 +86,34 @@ def _jieba_vocab() -> tuple[dict[str, int], dict[str, str]]:
     return jieba.dt.FREQ, jieba.posseg.dt.word_tag_tab
 
 
-def _tokens(doc: Doc | None, text: str) -> list[tuple[int, str]]:
-    if doc is not None:
-        # Offsets from one array read: making a Token object per token is slow.
-        lengths, spaces = doc.to_array([LENGTH, SPACY]).T.tolist()
-        out, i = [], 0
-        for length, space in zip(lengths, spaces, strict=True):
-            out.append((i, text[i : i + length]))
-            i += length + space
-        return out
-    import jieba
+@dataclass(frozen=True)
+class Tokens:
+    """jieba's words of a text in order, their offsets, and the offsets where words start
+    and end: what the rules test name boundaries against."""
 
-    out, i = [], 0
-    for word in jieba.cut(text):
-        out.append((i, word))
-        i += len(word)
-    return out
+    offsets: list[int]  # one more than words: the last is where the text ends
+    words: list[str]
+    at: dict[int, str]  # start offset -> word
+    ends: frozenset[int]
+
+    @classmethod
+    def of(cls, text: str, doc: Doc | None = None) -> Tokens:
+        """The Doc's tokens (``text`` is its text), or jieba's words of ``text``."""
+        if doc is not None:
+            # Offsets from one array read: making a Token object per token is slow.
+            lengths, spaces = doc.to_array([LENGTH, SPACY]).T.tolist()
+            offsets = list(accumulate(map(add, lengths, spaces), initial=0))
+            words = doc.user_data.get(WORDS_KEY) or list(
+                map(text.__getitem__, map(slice, offsets, map(add, offsets, lengths)))
+            )
+        else:
+            import jieba
+
+            words = [w for w in jieba.cut(text) if w]
+            lengths = list(map(len, words))
+            offsets = list(accumulate(lengths, initial=0))
+        at = dict(zip(offsets, words, strict=False))
+        return cls(offsets, words, at, frozenset(map(add, offsets, lengths)))
 
 
 def is_policy_title(title: str) -> bool:
@@ -147,11 +164,10 @@ def find_plans(text: str) -> tuple[list[Found], dict[str, str]]:
     return sorted(found, key=lambda f: f.start), aliases
 
 
-def find_places(text: str, tokens: list[tuple[int, str]] | None = None) -> list[Found]:
+def find_places(text: str, tokens: Tokens | None = None) -> list[Found]:
     """Provinces and districts the gazetteer knows (a short name only as whole words)."""
-    tokens = tokens if tokens is not None else _tokens(None, text)
-    starts = {i for i, _ in tokens}
-    ends = {i + len(word) for i, word in tokens}
+    tokens = tokens if tokens is not None else Tokens.of(text)
+    starts, ends = tokens.at, tokens.ends
     found = []
     for start, end, name, candidates in _gazetteer().name_index().find(text):
         official = any(c.name == name for c in candidates)
@@ -165,7 +181,7 @@ def find_places(text: str, tokens: list[tuple[int, str]] | None = None) -> list[
     return found
 
 
-def find_zones(text: str, tokens: list[tuple[int, str]], places: list[Found]) -> list[Found]:
+def find_zones(text: str, tokens: Tokens, places: list[Found]) -> list[Found]:
     """Development zones, new areas and parks: a proper name ending in a zone suffix.
 
     A strong suffix (高新区, 新区, 经济开发区 …) makes a zone of any proper name; a park word
@@ -227,7 +243,7 @@ def find_areas(text: str, places: list[Found]) -> list[Found]:
 
 def _extend_left(
     text: str,
-    tokens: list[tuple[int, str]],
+    tokens: Tokens,
     end: int,
     max_chars: int,
     place_at: dict[int, Found] | None = None,
@@ -238,8 +254,10 @@ def _extend_left(
     start = end
     # Only the tokens before ``end``, found by bisection: scanning from the last token of
     # the article for every suffix match is quadratic in its length.
-    last = bisect.bisect_left(tokens, end, key=itemgetter(0))
-    for idx, word in reversed(tokens[:last]):
+    offsets, words = tokens.offsets, tokens.words
+    last = min(bisect.bisect_left(offsets, end), len(words))
+    for i in range(last - 1, -1, -1):
+        idx, word = offsets[i], words[i]
         if idx + len(word) > end:  # the token straddles the suffix: take its left part
             word = text[idx:end]
         if not word or not _NAME_CHAR.match(word) or word in lx.LEFT_STOPS:
@@ -295,7 +313,7 @@ def _is_verb(word: str) -> bool:
     return tags.get(word, "").startswith("v") and len(word) >= 2
 
 
-def find_enterprises(text: str, tokens: list[tuple[int, str]]) -> list[Found]:
+def find_enterprises(text: str, tokens: Tokens) -> list[Found]:
     """Company names by their legal or trade suffix, and members of lists of firms."""
     found = []
     suffixes = "|".join(map(re.escape, lx.COMPANY_SUFFIXES))
@@ -316,14 +334,15 @@ def find_enterprises(text: str, tokens: list[tuple[int, str]]) -> list[Found]:
     return found
 
 
-def _trade_names(text: str, tokens: list[tuple[int, str]]) -> Iterator[Found]:
+def _trade_names(text: str, tokens: Tokens) -> Iterator[Found]:
     """远达科技, 晶澜光电: a trade suffix after a proper name, not after a common word."""
-    for i, (idx, word) in enumerate(tokens):
-        if word not in lx.TRADE_SUFFIXES:
-            continue
+    offsets, words = tokens.offsets, tokens.words
+    suffixes = lx.TRADE_SUFFIXES
+    for i in [i for i, word in enumerate(words) if word in suffixes]:
+        idx, word = offsets[i], words[i]
         j, start, proper = i, idx, False
-        while j > 0 and idx - tokens[j - 1][0] <= 8:
-            prev_idx, prev = tokens[j - 1]
+        while j > 0 and idx - offsets[j - 1] <= 8:
+            prev_idx, prev = offsets[j - 1], words[j - 1]
             if not _NAME_CHAR.match(prev) or prev in lx.LEFT_STOPS or _is_verb(prev):
                 break
             if is_proper(prev) and _tag(prev)[:1] not in {"v", "d", "p", "a"}:
@@ -331,7 +350,7 @@ def _trade_names(text: str, tokens: list[tuple[int, str]]) -> Iterator[Found]:
             elif not (prev in lx.TRADE_SUFFIXES or len(prev) == 1):
                 break
             start, j = prev_idx, j - 1
-        following = tokens[i + 1][1] if i + 1 < len(tokens) else ""
+        following = words[i + 1] if i + 1 < len(words) else ""
         cue_before = _FIRM_BEFORE.search(text[max(0, start - 6) : start])
         if following and _common_noun(following) and not cue_before:
             continue  # 卓越级智能工厂: a modifier of a common noun, not a firm
@@ -430,9 +449,12 @@ def _list_matches(text: str) -> Iterator[re.Match[str]]:
     bounds = [m.end() for m in _DELIMITER.finditer(text)]
     seen: set[int] = set()
     for mark in re.finditer("等", text):
+        stop = min(len(text), mark.end() + 40)
+        if not _AFTER_LIST.match(text, mark.end(), stop):
+            continue  # 等方面, 等领域: the list below could only end at another 等
         lo = bounds[bisect.bisect_right(bounds, mark.start()) - 1] if bounds else 0
         lo = lo if lo <= mark.start() else 0
-        match = _ENTERPRISE_LIST.search(text, lo, min(len(text), mark.end() + 40))
+        match = _ENTERPRISE_LIST.search(text, lo, stop)
         if match and match.end(1) == mark.start() and match.start() not in seen:
             seen.add(match.start())
             yield match
@@ -575,22 +597,21 @@ def _select(found: Sequence[Found]) -> list[Found]:
 
 
 def find_abbreviations(
-    text: str, contexts: Sequence[str], tokens: list[tuple[int, str]] | None = None
+    text: str, contexts: Sequence[str], tokens: Tokens | None = None
 ) -> list[Found]:
     """One-character province names where the next character makes them a place:
     渝企 (a Chongqing firm), 鄂籍; not 鄂州 or 苏州 (cities), nor 新 in 专精特新企业."""
     if not contexts:
         return []
     gazetteer = _gazetteer()
-    tokens = tokens if tokens is not None else _tokens(None, text)
-    starts = {i for i, _ in tokens}
-    words = {i: w for i, w in tokens}
+    tokens = tokens if tokens is not None else Tokens.of(text)
+    words = tokens.at
     found = []
     pattern = "|".join(map(re.escape, contexts))
     for match in re.finditer(rf"([{lx.CJK}])(?={pattern})", text):
         at = match.start()
         if (
-            at not in starts
+            at not in words
             or len(words[at]) > 2
             or (len(words[at]) == 2 and words[at][1] not in contexts)
         ):
@@ -607,7 +628,7 @@ def find_mentions(
     text: str, doc: Doc | None = None, abbreviation_contexts: Sequence[str] = ()
 ) -> tuple[list[Found], dict[str, str]]:
     """Every mention in ``text`` and the plan abbreviations it introduces."""
-    tokens = _tokens(doc, text)
+    tokens = Tokens.of(text, doc)
     plans, aliases = find_plans(text)
     places = find_places(text, tokens) + find_abbreviations(text, abbreviation_contexts, tokens)
     zones = find_zones(text, tokens, places) + find_areas(text, places)
@@ -621,9 +642,13 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-class MentionFinder:
-    def __init__(self, abbreviation_contexts: list[str]) -> None:
+class MentionFinder(RuleComponent):
+    def __init__(self, name: str, abbreviation_contexts: list[str]) -> None:
+        super().__init__(name)
         self.abbreviation_contexts = tuple(abbreviation_contexts)
+        # loaded with the pipeline, not on the first article: jieba's tags take a second
+        _jieba_vocab()
+        _gazetteer().name_index()
 
     def __call__(self, doc: Doc) -> Doc:
         found, aliases = find_mentions(doc_text(doc), doc, self.abbreviation_contexts)
@@ -632,8 +657,9 @@ class MentionFinder:
             span = doc.char_span(f.start, f.end, label=f.kind.value, alignment_mode="expand")
             if span is None:
                 continue
-            span._.surface = f.surface
-            span._.chars = (f.start, f.end)
+            underscore = span._  # each ``span._`` makes an object: take it once
+            underscore.surface = f.surface
+            underscore.chars = (f.start, f.end)
             if f.code:
                 span.kb_id_ = f.code
             spans.append(span)
@@ -650,4 +676,4 @@ class MentionFinder:
 def make_mention_finder(
     nlp: Language, name: str, abbreviation_contexts: list[str]
 ) -> MentionFinder:
-    return MentionFinder(abbreviation_contexts)
+    return MentionFinder(name, abbreviation_contexts)

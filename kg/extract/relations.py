@@ -7,17 +7,16 @@ that sentence as its evidence.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract import MENTIONS, doc_text, span_text
+from kg.extract import MENTIONS, RuleComponent, doc_text, span_text
 from kg.extract import lexicon as lx
-from kg.types import Entity, Evidence, Kind, Relation, Statement
+from kg.extract.resolve import resolved_mentions
+from kg.types import Entity, Evidence, Kind, Mention, Relation, Statement
 
 _ISSUE_VERB = re.compile("|".join(lx.ISSUE_VERBS))
 _LOCATE_AFTER = re.compile(
@@ -28,37 +27,24 @@ _BUILD_VERB = re.compile(r"^[^，。；,;]{0,16}?(投资|开工|建设|新建|�
 _CLAUSE_BREAK = re.compile(r"[。；;！？!?]")
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A resolved mention with its exact offsets in the article."""
-
-    start: int
-    end: int
-    kind: Kind
-    entity: Entity
-
-
 def doc_mentions(doc: Doc) -> list[Mention]:
-    """Every resolved mention of ``doc``, in order of their start."""
-    out = []
-    for span in doc.spans[MENTIONS]:
-        entity = span._.entity
-        if entity is not None:
-            start, end = span._.chars
-            out.append(Mention(start, end, Kind(span.label_), entity))
-    return sorted(out, key=lambda m: (m.start, m.end))
+    """Every resolved mention of ``doc``, in order of their start (``doc._.mentions`` as
+    kg_resolve leaves it, or read from the spans)."""
+    if doc._.mentions is not None:
+        return doc._.mentions
+    return resolved_mentions(doc.spans[MENTIONS])
 
 
-def sentence_mentions(
-    doc: Doc, sentence: Span, mentions: list[Mention] | None = None
-) -> list[Mention]:
-    """The resolved mentions starting in ``sentence``; pass ``doc_mentions(doc)`` in loops
-    (sorted by start, so each sentence costs a binary search, not a scan)."""
-    start, end = sentence.start_char, sentence.end_char
-    every = doc_mentions(doc) if mentions is None else mentions
-    first = bisect.bisect_left(every, start, key=lambda m: m.start)
-    last = bisect.bisect_left(every, end, lo=first, key=lambda m: m.start)
-    return every[first:last]
+def sentences_with_mentions(doc: Doc) -> Iterator[tuple[Span, list[Mention]]]:
+    """Each sentence of ``doc`` with the resolved mentions that start in it, in one walk
+    over both (they are in order)."""
+    every = doc_mentions(doc)
+    taken = 0
+    for sentence in doc.sents:
+        first = taken
+        while taken < len(every) and every[taken].start < sentence.end_char:
+            taken += 1
+        yield sentence, every[first:taken]
 
 
 def evidence_of(doc: Doc, sentence: Span) -> Evidence:
@@ -245,12 +231,10 @@ def _is_project_context(text: str, firm: Mention, sentence_end: int) -> bool:
     return bool(re.match(r"^[^。；;]{0,60}?(项目|基地|工厂|产业园|生产线|建成投产|开工)", rest))
 
 
-class RelationFinder:
+class RelationFinder(RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
         statements = list(doc._.statements or [])
-        every = doc_mentions(doc)
-        for sentence in doc.sents:
-            mentions = sentence_mentions(doc, sentence, every)
+        for sentence, mentions in sentences_with_mentions(doc):
             if not mentions:
                 continue
             statements.extend(find_issues(doc, sentence, mentions))
@@ -261,4 +245,4 @@ class RelationFinder:
 
 @Language.factory("kg_relations", requires=["doc.spans"], assigns=["doc._.statements"])
 def make_relation_finder(nlp: Language, name: str) -> RelationFinder:
-    return RelationFinder()
+    return RelationFinder(name)

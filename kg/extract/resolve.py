@@ -8,14 +8,15 @@ title; an enterprise takes the fullest form of its name used in the article.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract import MENTIONS
+from kg.extract import MENTIONS, RuleComponent
 from kg.extract import lexicon as lx
 from kg.extract.mentions import normalise
-from kg.types import Entity, Kind
+from kg.types import Entity, Kind, Mention
 
 _PLAN_KEY_PUNCT = re.compile(r"[\s\"'“”‘’「」『』]")
 
@@ -133,7 +134,19 @@ def agency_entity(name: str, article_provinces: tuple[str, ...]) -> Entity:
     return Entity(Kind.AGENCY, normalise(label), label)
 
 
-class Resolver:
+def resolved_mentions(spans: Iterable[Span]) -> list[Mention]:
+    """The mentions of ``spans`` that kg_resolve gave an entity, in order of their start."""
+    out = []
+    for span in spans:
+        underscore = span._  # each ``span._`` makes an object: read it once
+        entity = underscore.entity
+        if entity is not None:
+            start, end = underscore.chars
+            out.append(Mention(start, end, Kind(span.label_), entity))
+    return sorted(out, key=lambda m: (m.start, m.end))
+
+
+class Resolver(RuleComponent):
     mentioned: frozenset[str] = frozenset()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -153,6 +166,7 @@ class Resolver:
             span.kb_id_ = entity.key
             kept.append(span)
         doc.spans[MENTIONS] = kept
+        doc._.mentions = resolved_mentions(kept)
         return doc
 
     def resolve(
@@ -242,6 +256,10 @@ def _article_provinces(spans: list[Span]) -> tuple[str, ...]:
     return tuple(sorted(counts, key=lambda c: (-counts[c], c)))
 
 
-@Language.factory("kg_resolve", requires=["doc.spans"], assigns=["doc.spans", "doc._.provinces"])
+@Language.factory(
+    "kg_resolve",
+    requires=["doc.spans"],
+    assigns=["doc.spans", "doc._.provinces", "doc._.mentions"],
+)
 def make_resolver(nlp: Language, name: str) -> Resolver:
-    return Resolver()
+    return Resolver(name)

@@ -9,11 +9,12 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract import doc_text
+from kg.extract import RuleComponent, doc_text
 
 
-class SentenceSplitter:
-    def __init__(self, punct_chars: list[str]) -> None:
+class SentenceSplitter(RuleComponent):
+    def __init__(self, name: str, punct_chars: list[str]) -> None:
+        super().__init__(name)
         self.ends = re.compile("[" + re.escape("".join(punct_chars)) + "\n]")
 
     def __call__(self, doc: Doc) -> Doc:
@@ -38,4 +39,4 @@ class SentenceSplitter:
     assigns=["token.is_sent_start"],
 )
 def make_sentence_splitter(nlp: Language, name: str, punct_chars: list[str]) -> SentenceSplitter:
-    return SentenceSplitter(punct_chars)
+    return SentenceSplitter(name, punct_chars)

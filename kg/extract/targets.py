@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract import doc_text, span_text
+from kg.extract import RuleComponent, doc_text, span_text
 from kg.extract import lexicon as lx
-from kg.extract.relations import Mention, doc_mentions, evidence_of, sentence_mentions
-from kg.types import Entity, Kind, Metric, Relation, Statement
+from kg.extract.relations import evidence_of, sentences_with_mentions
+from kg.types import Entity, Kind, Mention, Metric, Relation, Statement
 
 _CLAUSE = re.compile(r"[，,；;：:。！？!?\n]")
 _STRUCTURE_AFTER = re.compile(
@@ -177,6 +177,8 @@ def find_targets(
     from kg.numbers import find_quantities, find_years
 
     text = span_text(sentence)
+    if not context.items and not lx.TARGET_MARKERS.search(text):
+        return  # no goal word: is_goal would refuse every number of the sentence
     evidence = None
     previous = ""
     for match in find_quantities(text):
@@ -250,18 +252,17 @@ def _is_topic(sentence: Span, plan: Mention) -> bool:
 
 
 def _is_headline(doc: Doc, sentence: Span) -> bool:
+    if sentence.start_char != 0:
+        return False
     article = doc._.article
-    return bool(
-        article
-        and article.title
-        and sentence.start_char == 0
-        and sentence.text.strip() == article.title.strip()
-    )
+    return bool(article and article.title and span_text(sentence).strip() == article.title.strip())
 
 
-class TargetFinder:
-    def __init__(self, passage_sentences: int) -> None:
+class TargetFinder(RuleComponent):
+    def __init__(self, name: str, passage_sentences: int) -> None:
+        super().__init__(name)
         self.passage_sentences = passage_sentences
+        import kg.numbers  # noqa: F401  cn2an loads in half a second: with the pipeline
 
     def __call__(self, doc: Doc) -> Doc:
         statements = list(doc._.statements or [])
@@ -270,9 +271,7 @@ class TargetFinder:
         if len(plans) == 1:  # goals stated before the one plan of the article is named
             only = next(iter(plans.values()))
             context = PlanContext(only, 0, plan_year(only.label))
-        every = doc_mentions(doc)
-        for index, sentence in enumerate(doc.sents):
-            mentions = sentence_mentions(doc, sentence, every)
+        for index, (sentence, mentions) in enumerate(sentences_with_mentions(doc)):
             plans = [m for m in mentions if m.kind is Kind.PLAN]
             topical = [m for m in plans if _is_topic(sentence, m) or context is None]
             if topical:
@@ -303,4 +302,4 @@ class TargetFinder:
     assigns=["doc._.statements"],
 )
 def make_target_finder(nlp: Language, name: str, passage_sentences: int) -> TargetFinder:
-    return TargetFinder(passage_sentences)
+    return TargetFinder(name, passage_sentences)
