@@ -405,6 +405,15 @@ def test_gazetteer_name_index_matches_reference(names, text):
     assert [(s, e) for s, e, _, _ in index.find(text)] == _leftmost_longest(names, text)
 
 
+@given(
+    names=st.sets(st.text(alphabet="abc", min_size=1, max_size=4), max_size=8),
+    text=st.text(alphabet="abcd", max_size=30),
+)
+def test_gazetteer_name_index_every_offset_a_boundary_is_no_boundary(names, text):
+    index = NameIndex((name, None) for name in names)
+    assert index.find(text, boundaries=set(range(len(text) + 1))) == index.find(text)
+
+
 @pytest.mark.parametrize(
     ("text", "prefix", "code"),
     [

@@ -103,9 +103,9 @@ class Tokens:
             # Offsets from one array read: making a Token object per token is slow.
             lengths, spaces = doc.to_array([LENGTH, SPACY]).T.tolist()
             offsets = list(accumulate(map(add, lengths, spaces), initial=0))
-            words = doc.user_data.get(WORDS_KEY) or list(
-                map(text.__getitem__, map(slice, offsets, map(add, offsets, lengths)))
-            )
+            words = doc.user_data.get(WORDS_KEY)  # as the tokenizer made them
+            if words is None or len(words) != len(lengths):  # another tokenizer, a retokenizer
+                words = list(map(text.__getitem__, map(slice, offsets, map(add, offsets, lengths))))
         else:
             import jieba
 
@@ -334,11 +334,17 @@ def find_enterprises(text: str, tokens: Tokens) -> list[Found]:
     return found
 
 
+# every offset where a trade suffix starts, overlapping ones too (a lookahead finds them all)
+_TRADE_SUFFIX_AT = re.compile("(?=" + "|".join(map(re.escape, sorted(lx.TRADE_SUFFIXES))) + ")")
+
+
 def _trade_names(text: str, tokens: Tokens) -> Iterator[Found]:
     """远达科技, 晶澜光电: a trade suffix after a proper name, not after a common word."""
     offsets, words = tokens.offsets, tokens.words
-    suffixes = lx.TRADE_SUFFIXES
-    for i in [i for i, word in enumerate(words) if word in suffixes]:
+    for at in _TRADE_SUFFIX_AT.finditer(text):  # where a suffix could start: few places
+        i = bisect.bisect_left(offsets, at.start())
+        if i >= len(words) or offsets[i] != at.start() or words[i] not in lx.TRADE_SUFFIXES:
+            continue  # no token, or another word, starts there
         idx, word = offsets[i], words[i]
         j, start, proper = i, idx, False
         while j > 0 and idx - offsets[j - 1] <= 8:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -146,41 +147,53 @@ def resolved_mentions(spans: Iterable[Span]) -> list[Mention]:
     return sorted(out, key=lambda m: (m.start, m.end))
 
 
+class _Named(NamedTuple):
+    """What kg_resolve reads of a mention span, read once: each ``span._`` makes an object."""
+
+    span: Span
+    kind: Kind
+    surface: str
+    chars: tuple[int, int]
+
+
 class Resolver(RuleComponent):
     mentioned: frozenset[str] = frozenset()
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = list(doc.spans[MENTIONS])
-        provinces = _article_provinces(spans)
+        named = []
+        for span in doc.spans[MENTIONS]:
+            underscore = span._
+            named.append(_Named(span, Kind(span.label_), underscore.surface, underscore.chars))
+        provinces = _article_provinces(named)
         doc._.provinces = provinces
         aliases = {normalise(k): v for k, v in (doc._.plan_aliases or {}).items()}
-        plans = [s._.surface for s in spans if s.label_ == Kind.PLAN.value]
-        firms = [s._.surface for s in spans if s.label_ == Kind.ENTERPRISE.value]
-        self.mentioned = _mentioned_codes(spans, provinces)
-        kept = []
-        for span in spans:
-            entity = self.resolve(span, provinces, aliases, plans, firms)
+        plans = [n.surface for n in named if n.kind is Kind.PLAN]
+        firms = [n.surface for n in named if n.kind is Kind.ENTERPRISE]
+        self.mentioned = _mentioned_codes(named, provinces)
+        kept, mentions = [], []
+        for mention in named:
+            entity = self.resolve(mention, provinces, aliases, plans, firms)
             if entity is None:
                 continue
-            span._.entity = entity
-            span.kb_id_ = entity.key
-            kept.append(span)
+            mention.span._.entity = entity
+            mention.span.kb_id_ = entity.key
+            kept.append(mention.span)
+            mentions.append(Mention(*mention.chars, mention.kind, entity))
         doc.spans[MENTIONS] = kept
-        doc._.mentions = resolved_mentions(kept)
+        doc._.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
         return doc
 
     def resolve(
         self,
-        span: Span,
+        mention: _Named,
         provinces: tuple[str, ...],
         aliases: dict[str, str],
         plans: list[str],
         firms: list[str],
     ) -> Entity | None:
-        surface = span._.surface
-        kind = Kind(span.label_)
+        surface, kind = mention.surface, mention.kind
         if kind is Kind.PROVINCE:
-            return province_entity(span.kb_id_)
+            return province_entity(mention.span.kb_id_)
         if kind is Kind.DISTRICT:
             return place_entity(surface, provinces, self.mentioned)
         if kind is Kind.PLAN:
@@ -225,31 +238,31 @@ def _core(title: str) -> str:
     return lx.PLAN_PERIOD.sub("", normalise(title))
 
 
-def _mentioned_codes(spans: list[Span], provinces: tuple[str, ...]) -> frozenset[str]:
+def _mentioned_codes(named: list[_Named], provinces: tuple[str, ...]) -> frozenset[str]:
     from kg.gazetteer import load_gazetteer
 
     gazetteer = load_gazetteer()
     codes = set()
-    for span in spans:
-        if span.label_ == Kind.DISTRICT.value:
-            division = gazetteer.resolve(span._.surface, provinces)
+    for mention in named:
+        if mention.kind is Kind.DISTRICT:
+            division = gazetteer.resolve(mention.surface, provinces)
             if division is not None:
                 codes.add(division.code)
     return frozenset(codes)
 
 
-def _article_provinces(spans: list[Span]) -> tuple[str, ...]:
+def _article_provinces(named: list[_Named]) -> tuple[str, ...]:
     """Province codes the article names, alone or opening a department's name, most named first."""
     from kg.gazetteer import load_gazetteer
 
     gazetteer = load_gazetteer()
     counts: dict[str, int] = {}
-    for span in spans:
+    for mention in named:
         code = None
-        if span.label_ == Kind.PROVINCE.value:
-            code = span.kb_id_
-        elif span.label_ == Kind.AGENCY.value:
-            division = gazetteer.province_opening(span._.surface)
+        if mention.kind is Kind.PROVINCE:
+            code = mention.span.kb_id_
+        elif mention.kind is Kind.AGENCY:
+            division = gazetteer.province_opening(mention.surface)
             code = division.code if division else None
         if code:
             counts[code] = counts.get(code, 0) + 1
