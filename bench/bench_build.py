@@ -20,7 +20,7 @@ from bench/corpus.py, and reports:
 Growth is given as ratios to the smallest run, so the table reads the same on
 a faster or a busier machine.
 
-    python bench/bench_build.py                    # 1, 2, 5, 10, 20 MB: about 10 minutes
+    python bench/bench_build.py                    # 1, 2, 5, 10, 20 MB: about 15 minutes
     python bench/bench_build.py --quick            # 0.25, 0.5, 1 MB: about a minute
     python bench/bench_build.py --sizes 10 --json results.json
 """
