@@ -14,7 +14,10 @@ from bench/corpus.py, and reports:
   triples), both in wall and CPU seconds, taking turns chunk by chunk (the
   fastest of three rounds of each chunk counts); the goal is extraction <= 2x
   jieba;
-* with ``--workers 2``: the same build by two forked workers;
+* two workers against one: in the same process, extraction (facts and
+  N-Triples) by one process and by a pool of two forked workers, taking
+  turns twice; and whole builds with ``--workers 2`` (at every size, or at
+  those given to ``--pool-sizes``);
 * incremental: a cached full build, then 1% more articles and a rebuild.
 
 Growth is given as ratios to the smallest run, so the table reads the same on
@@ -136,8 +139,27 @@ def run_build(files: list[Path], out: Path, workers: int, cache: bool, reference
         "maxrss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
     }
     if reference:
-        result.update(reference_passes(list(read_articles(files))))
+        articles = list(read_articles(files))
+        result.update(reference_passes(articles))
+        result["pool"] = pool_passes(articles)
     return result
+
+
+def pool_passes(articles: list, workers: int = 2, rounds: int = 2) -> dict:
+    """Extraction (facts and their N-Triples, as a build makes them) by one process and
+    by a pool of ``workers`` forked ones, taking turns ``rounds`` times: the fastest of
+    each counts."""
+    from kg.parallel import extract_entries, extract_in_pool
+
+    best = {"one": float("inf"), "pool": float("inf")}
+    for _ in range(rounds):
+        started = time.perf_counter()
+        extract_entries(articles)
+        best["one"] = min(best["one"], time.perf_counter() - started)
+        started = time.perf_counter()
+        extract_in_pool(articles, workers)
+        best["pool"] = min(best["pool"], time.perf_counter() - started)
+    return {"workers": workers, **best}
 
 
 def reference_passes(articles: list, chunk: int = 64, rounds: int = 3) -> dict:
@@ -258,10 +280,21 @@ def report(runs: list[dict], pools: dict[float, dict], rebuild: dict | None, cpu
             f"| {_mb(run['bytes'])} | {text / MB / j['wall']:.2f} | {text / MB / x['wall']:.2f} "
             f"| {x['wall'] / j['wall']:.2f} | {x['cpu'] / j['cpu']:.2f} |"
         )
+    lines += [
+        "",
+        "Extraction by two forked workers against one (same process, taking turns, "
+        "fastest of two rounds):",
+        "",
+        "| corpus MB | extract s, 1 worker | extract s, 2 workers | speed-up |",
+        "|---|---|---|---|",
+    ]
+    for run in runs:
+        one, two = run["pool"]["one"], run["pool"]["pool"]
+        lines.append(f"| {_mb(run['bytes'])} | {_s(one)} | {_s(two)} | {one / two:.2f} |")
     if pools:
         lines += [
             "",
-            "Two forked workers (`--workers 2`) against one:",
+            "Whole builds with two forked workers (`--workers 2`) against one (one build each):",
             "",
             "| corpus MB | extract s, 1 worker | extract s, 2 workers | extract speed-up "
             "| build speed-up | peak RSS MB, 2 workers |",

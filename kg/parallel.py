@@ -21,6 +21,7 @@ from kg.errors import KgError
 from kg.types import Article
 
 CHUNK_CHARS = 60_000  # characters of article text per task: ~180 KB, ~20 articles
+MIN_CHUNK_CHARS = 5_000  # a small corpus still goes out in tasks of a few articles
 
 Progress = Callable[[int], None]
 
@@ -75,6 +76,9 @@ def extract_in_pool(
 
     global _pool_nlp
     _pool_nlp = nlp or default_nlp()
+    # at least a few chunks per worker: with a handful of large ones the last is done alone
+    total = sum(len(article.text) for article in articles)
+    chunk_chars = max(MIN_CHUNK_CHARS, min(chunk_chars, total // (workers * 8) + 1))
     entries: list[Entry] = []
     try:
         context = multiprocessing.get_context("fork")
