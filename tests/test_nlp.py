@@ -125,3 +125,19 @@ def test_nlp_a_config_with_spacys_tokenizer_still_works(tmp_path):
     [facts] = list(extract([_article(0, text)], other))
     relations = {s.relation.value for s in facts.statements}
     assert {"issues", "targets"} <= relations
+
+
+def test_nlp_sentences_with_mentions_pairs_each_mention_with_its_sentence(nlp):
+    from kg.extract.relations import doc_mentions, sentences_with_mentions
+
+    text = (SEEDS / sorted(p.name for p in SEEDS.glob("*.txt"))[0]).read_text(encoding="utf-8")
+    doc = nlp(text[:6000])
+    pairs = list(sentences_with_mentions(doc))
+    assert [s for s, _ in pairs] == list(doc.sents)
+    for sentence, mentions in pairs:
+        assert all(sentence.start_char <= m.start < sentence.end_char for m in mentions)
+    inside = [
+        m for m in doc_mentions(doc) if any(s.start_char <= m.start < s.end_char for s in doc.sents)
+    ]
+    assert [m for _, mentions in pairs for m in mentions] == inside
+    assert inside

@@ -32,7 +32,7 @@ class RuleComponent:
 
     ``pipe`` runs the step over a batch of Docs before handing them on, so each step's
     tables (jieba's dictionary, the gazetteer's automaton, the rules' patterns) stay warm
-    in the CPU cache while it works; a Doc at a time through every step is about 10 %
+    in the CPU cache while it works; a Doc at a time through every step is 10–15 %
     slower.  A Doc whose step fails goes to the pipeline's error handler, as spaCy does
     for components without ``pipe``.
     """

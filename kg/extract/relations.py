@@ -41,6 +41,8 @@ def sentences_with_mentions(doc: Doc) -> Iterator[tuple[Span, list[Mention]]]:
     every = doc_mentions(doc)
     taken = 0
     for sentence in doc.sents:
+        while taken < len(every) and every[taken].start < sentence.start_char:
+            taken += 1  # in the white space between two sentences
         first = taken
         while taken < len(every) and every[taken].start < sentence.end_char:
             taken += 1
