@@ -115,6 +115,13 @@ def cli() -> None:
     show_default=True,
     help="Reuse the facts of articles already built, kept in OUT/.kg-cache.",
 )
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A spaCy pipeline config to extract with instead of kg/default_config.cfg "
+    "(a copy with other settings, e.g. passage_sentences, or other steps).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @user_errors
 def build(
@@ -127,6 +134,7 @@ def build(
     workers: int,
     scheduler: str | None,
     cache: bool,
+    config_path: Path | None,
     quiet: bool,
 ) -> None:
     """Read articles and build their knowledge graph.
@@ -147,10 +155,13 @@ def build(
       kg build seeds -o exports
       kg build articles/ more.md -o out --format turtle --format trig
       kg build big-corpus/ -o out --workers 4 --no-html
+      kg build articles/ -o out --config my_config.cfg
     """
+    from kg.nlp import make_nlp
     from kg.pipeline import build as build_graph_files
     from kg.report import print_report, progress_bar
 
+    nlp = make_nlp(config_path) if config_path is not None else None
     with progress_bar(quiet) as advance:
         report = build_graph_files(
             inputs,
@@ -159,6 +170,7 @@ def build(
             html=html,
             validate=validate,
             strict=strict,
+            nlp=nlp,
             progress=advance,
             workers=workers,
             scheduler=scheduler,

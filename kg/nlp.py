@@ -13,6 +13,8 @@ from spacy.tokens import Doc
 from spacy.util import load_config, registry
 from spacy.vocab import Vocab
 
+from kg.errors import InputError
+
 DEFAULT_CONFIG = Path(__file__).with_name("default_config.cfg")
 TEXT_KEY = "kg_text"  # doc.user_data key of the text a Doc was made from
 WORDS_KEY = "kg_words"  # doc.user_data key of its tokens' texts, in order
@@ -110,12 +112,19 @@ def create_jieba_tokenizer():
 
 
 def make_nlp(config_path: Path | None = None) -> Language:
-    """A pipeline built from ``config_path`` (default: kg/default_config.cfg)."""
+    """A pipeline built from ``config_path`` (default: kg/default_config.cfg).
+
+    A config that cannot be read or does not make a pipeline raises InputError (one
+    line: the file and spaCy's reason)."""
     _quiet_jieba()
     import kg.extract  # noqa: F401  registers the components
 
-    config = load_config(config_path or DEFAULT_CONFIG)
-    return spacy.blank("zh", config=config)
+    path = config_path or DEFAULT_CONFIG
+    try:
+        return spacy.blank("zh", config=load_config(path))
+    except Exception as error:  # spaCy's config errors come in many classes
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise InputError(str(path), f"not a pipeline config: {reason[:300]}") from None
 
 
 @cache

@@ -98,6 +98,44 @@ def test_cli_build_missing_input_is_one_line_error(tmp_path):
     assert "Traceback" not in result.output
 
 
+def _targets_built_with(tmp_path: Path, config: Path | None) -> set[str]:
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "湖北省印发《湖北省制造业升级行动计划》。\n计划提出，到2027年培育100家链主企业。\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / ("custom" if config else "default")
+    args = ["build", str(page), "-o", str(out), "--quiet", "--no-html", "--no-cache"]
+    result = CliRunner().invoke(cli, args + (["--config", str(config)] if config else []))
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(out / "kg.ttl")
+    return {str(graph.value(metric, KG.indicator)) for metric in graph.objects(None, KG.targets)}
+
+
+def test_cli_build_with_another_pipeline_config(tmp_path):
+    from kg.nlp import DEFAULT_CONFIG
+
+    config = tmp_path / "config.cfg"
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    assert "passage_sentences = 30" in text
+    config.write_text(text.replace("passage_sentences = 30", "passage_sentences = 0"), "utf-8")
+    assert _targets_built_with(tmp_path, None) == {"培育链主企业"}
+    assert _targets_built_with(tmp_path, config) == set()  # the goal is one sentence later
+
+
+def test_cli_build_bad_config_is_one_line_error(tmp_path):
+    config = tmp_path / "broken.cfg"
+    config.write_text('[nlp]\npipeline = ["no_such_step"]\n', encoding="utf-8")
+    page = tmp_path / "page.txt"
+    page.write_text("湖北省印发《湖北省制造业升级行动计划》。", encoding="utf-8")
+    args = ["build", str(page), "-o", str(tmp_path / "out"), "--config", str(config)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    [line] = result.output.strip().splitlines()
+    assert line.startswith(f"Error: {config}: not a pipeline config:")
+    assert not (tmp_path / "out" / "kg.ttl").exists()
+
+
 def test_cli_validate_catches_a_broken_graph(tmp_path):
     broken = tmp_path / "broken.ttl"
     broken.write_text(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,6 +72,27 @@ def test_nlp_pipeline_round_trips_through_disk(nlp, tmp_path):
     assert loaded.pipe_names == nlp.pipe_names
     text = "湖北省印发《湖北省制造业高质量发展行动计划》。"
     assert _tokens(loaded(text)) == _tokens(nlp(text))
+
+
+def test_nlp_saved_pipeline_loads_with_spacy_alone(nlp, tmp_path):
+    """The entry points in pyproject.toml: spacy.load finds our tokenizer and components
+    in a process that never imported kg."""
+    nlp.to_disk(tmp_path / "pipeline")
+    script = (
+        "import sys, spacy\n"
+        "assert 'kg' not in sys.modules\n"
+        "nlp = spacy.load(sys.argv[1])\n"
+        "doc = nlp('湖北省印发《湖北省制造业高质量发展行动计划》，到2027年培育100家链主企业。')\n"
+        "print(type(nlp.tokenizer).__name__, len(doc._.statements))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "pipeline")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["JiebaTokenizer", "2"]
 
 
 def _article(index: int, text: str) -> Article:
