@@ -144,7 +144,11 @@ def resolved_mentions(spans: Iterable[Span]) -> list[Mention]:
         if entity is not None:
             start, end = underscore.chars
             out.append(Mention(start, end, Kind(span.label_), entity))
-    return sorted(out, key=lambda m: (m.start, m.end))
+    return _in_order(out)
+
+
+def _in_order(mentions: list[Mention]) -> list[Mention]:
+    return sorted(mentions, key=lambda m: (m.start, m.end))
 
 
 class _Named(NamedTuple):
@@ -180,7 +184,7 @@ class Resolver(RuleComponent):
             kept.append(mention.span)
             mentions.append(Mention(*mention.chars, mention.kind, entity))
         doc.spans[MENTIONS] = kept
-        doc._.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+        doc._.mentions = _in_order(mentions)  # what resolved_mentions(kept) reads back
         return doc
 
     def resolve(
